@@ -1,0 +1,44 @@
+#pragma once
+// Valid random integer models of a chosen topology, for the runtime and the hardware to
+// test against before (and beside) trained models. Weights are random in their encoding;
+// output stages are fitted to accumulator statistics on real images so that every layer's
+// activations spread over their levels instead of sticking at 0 or the top level.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "qmodel/model.hpp"
+
+namespace dorefa::qmodel {
+
+enum class SyntheticTopology {
+  kLenet,  // conv-pool-conv-pool-dense-dense
+  kMlp,    // dense layers only
+};
+
+struct SyntheticSpec {
+  SyntheticTopology topology = SyntheticTopology::kLenet;
+  std::string name;                   // empty: derived, e.g. "synthetic-lenet-w1a2"
+  int first_weight_bits = 8;          // first layer (reads raw 8-bit pixels)
+  int weight_bits = 1;                // hidden layers: 1 binary, 2..7 dorefa, 8 symmetric
+  int last_weight_bits = 8;           // the logits layer
+  int activation_bits = 2;            // every hidden activation
+  bool requant = false;               // hidden outputs by requant (W8A8 style) instead of thresholds
+  std::vector<int> conv_channels = {16, 32};  // lenet: output channels of the two convs
+  int kernel = 5;                     // lenet conv kernel
+  int padding = 0;                    // lenet conv padding
+  int pool = 2;                       // lenet max-pool kernel = stride (1: no pooling layers)
+  std::vector<int> hidden = {64};     // dense hidden widths (lenet: after the convs; mlp: all)
+  std::string dataset = "mnist";      // calibration images come from its train split
+  std::size_t calibration_images = 256;
+};
+
+// Shorthands for the shapes the benchmarks and the hardware tests use.
+SyntheticSpec lenet_w1a2_spec();   // 8-bit first conv, binary weights, 2-bit activations
+SyntheticSpec lenet_w8a8_spec();   // 8-bit everything, requant outputs
+SyntheticSpec mlp_w2a2_spec();     // 784-128-64-10, 2-bit dorefa weights and activations
+
+// Builds a model that passes validate(); the same spec and seed give the same model.
+Model make_synthetic_model(const SyntheticSpec& spec, std::uint64_t seed);
+
+}  // namespace dorefa::qmodel
