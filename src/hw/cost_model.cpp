@@ -1,0 +1,208 @@
+#include "hw/cost_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "util/error.hpp"
+
+namespace dorefa::hw {
+namespace {
+
+using qmodel::Layer;
+using qmodel::LayerKind;
+
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+
+// A read-only memory of depth x width: small ones become LUT(RAM), large ones block RAM in
+// the cheapest 7-series aspect ratio (BRAM18 halves counted as 0.5 BRAM36).
+Resources memory_cost(std::int64_t depth, std::int64_t width, std::string* style) {
+  Resources r;
+  if (depth <= 0 || width <= 0) return r;
+  std::int64_t bits = depth * width;
+  if (depth <= 64 || bits <= 4096) {
+    r.lut = double(ceil_div(depth, 64) * width);
+    if (style) *style = "lutram";
+    return r;
+  }
+  struct Shape { std::int64_t w, d; double cost; };
+  static constexpr Shape kShapes[] = {
+      {1, 16384, 0.5}, {2, 8192, 0.5}, {4, 4096, 0.5}, {9, 2048, 0.5}, {18, 1024, 0.5}, {36, 512, 0.5},
+      {1, 32768, 1.0}, {2, 16384, 1.0}, {4, 8192, 1.0}, {9, 4096, 1.0}, {18, 2048, 1.0}, {36, 1024, 1.0},
+      {72, 512, 1.0}};
+  double best = 1e18;
+  for (const auto& s : kShapes) best = std::min(best, double(ceil_div(width, s.w) * ceil_div(depth, s.d)) * s.cost);
+  r.bram36 = best;
+  r.lut = double(width) / 4;  // output multiplexing / registers
+  if (style) *style = "bram";
+  return r;
+}
+
+// LUTs of one multiply lane (product) plus its share of the adder tree.
+double lane_luts(int wb, int ib, bool* uses_dsp) {
+  *uses_dsp = false;
+  if (wb == 1 && ib == 1) return 1.0;         // XNOR + popcount
+  if (wb == 1) return double(ib) + 1.0;       // conditional negate + add
+  if (wb >= 8 && ib >= 8) {                   // 8x8: a DSP48E1 per lane
+    *uses_dsp = true;
+    return 4.0;
+  }
+  return double(wb * ib) + double(wb + ib);   // small LUT multiplier + add
+}
+
+}  // namespace
+
+std::int64_t accumulator_bound(const Layer& layer) {
+  const std::int64_t top = (std::int64_t(1) << layer.input_bits) - 1;
+  const std::int64_t fan_in = layer.fan_in();
+  std::int64_t bound = 0;
+  for (int o = 0; o < layer.out_channels(); ++o) {
+    std::int64_t pos = 0, neg = 0;
+    for (std::int64_t i = 0; i < fan_in; ++i) {
+      std::int64_t w = layer.weights[std::size_t(o * fan_in + i)];
+      (w > 0 ? pos : neg) += w * top;
+    }
+    bound = std::max({bound, pos, -neg});
+  }
+  return bound;
+}
+
+int accumulator_bits(const Layer& layer) {
+  // 2^(A-1) >= bound + 2: every accumulator fits, and a threshold clamped to the signed
+  // range [-2^(A-1), 2^(A-1)-1] still compares the same against every reachable acc.
+  const std::int64_t bound = accumulator_bound(layer);
+  int a = 2;
+  while ((std::int64_t(1) << (a - 1)) < bound + 2) ++a;
+  return a;
+}
+
+LayerCost estimate_mvu(const Layer& layer, int pe, int simd) {
+  LayerCost c;
+  c.layer = layer.name;
+  c.kind = layer.kind == LayerKind::kConv ? "conv" : "dense";
+  c.pe = pe;
+  c.simd = simd;
+  c.acc_bits = accumulator_bits(layer);
+  c.cycles = mvu_cycles(layer, pe, simd);
+  if (layer.kind == LayerKind::kConv) c.cycles = std::max<std::int64_t>(c.cycles, layer.input.height * layer.input.width);
+
+  const int wb = layer.weight_bits, ib = layer.input_bits;
+  const std::int64_t lanes = std::int64_t(pe) * simd;
+  bool dsp = false;
+  double per_lane = lane_luts(wb, ib, &dsp);
+  Resources& r = c.resources;
+  r.lut += per_lane * double(lanes);
+  r.ff += double(lanes) * (wb + ib) / 2.0;  // pipeline registers in the adder tree
+  if (dsp) r.dsp += double(lanes);
+
+  // Accumulator and output stage per PE.
+  r.lut += double(pe) * c.acc_bits;
+  r.ff += double(pe) * c.acc_bits * 2;
+  const std::int64_t out = layer.out_channels();
+  if (layer.output_kind == qmodel::OutputKind::kThresholds) {
+    const int t = layer.threshold_count();
+    r.lut += double(pe) * t * c.acc_bits / 2.0;  // comparators on carry chains
+    r += memory_cost(out / pe, std::int64_t(pe) * t * c.acc_bits, nullptr);
+  } else if (layer.output_kind == qmodel::OutputKind::kLogits) {
+    r.dsp += double(pe) * 4;  // 32 x acc multiply, 64-bit add
+    r.lut += double(pe) * 150 + 150;  // score add, argmax
+    r.ff += double(pe) * 128;
+    r += memory_cost(out / pe, std::int64_t(pe) * 96, nullptr);
+  }
+
+  // Weights: PE*SIMD*wb bits per word, one word per cycle.
+  c.weight_width = lanes * wb;
+  c.weight_depth = (layer.fan_in() / simd) * (out / pe);
+  r += memory_cost(c.weight_depth, c.weight_width, &c.weight_memory);
+
+  // Sliding-window generator: K line buffers of the (padded) input rows plus the window.
+  if (layer.kind == LayerKind::kConv) {
+    const std::int64_t row_bits = std::int64_t(layer.input.width + 2 * layer.padding) * layer.input.channels * ib;
+    r += memory_cost(std::int64_t(layer.kernel) * (layer.input.width + 2 * layer.padding),
+                     std::int64_t(layer.input.channels) * ib, nullptr);
+    r.ff += double(std::int64_t(layer.kernel) * layer.kernel * layer.input.channels * ib);
+    r.lut += double(layer.kernel) * layer.kernel * layer.input.channels * ib / 2.0 + 200;  // tap muxes, control
+    (void)row_bits;
+  }
+  r.lut += 150;  // stream control, FIFOs
+  r.ff += 200;
+  return c;
+}
+
+CostEstimate estimate_cost(const qmodel::Model& model, const Folding& folding) {
+  CostEstimate e;
+  LayerCost in;
+  in.layer = "input";
+  in.kind = "input";
+  in.cycles = model.input.elements();  // one 8-bit pixel per beat
+  in.resources = Resources{50, 50, 0, 0};
+  e.layers.push_back(in);
+  for (std::size_t i = 0; i < model.layers.size(); ++i) {
+    const Layer& layer = model.layers[i];
+    if (layer.kind == LayerKind::kMaxPool) {
+      LayerCost c;
+      c.layer = layer.name;
+      c.kind = "maxpool";
+      // One beat per cycle; a beat carries the producer's PE channels.
+      int simd = 1;
+      for (const auto& lf : folding.layers)
+        if (lf.index < int(i)) simd = lf.pe;
+      c.cycles = std::int64_t(layer.input.height) * layer.input.width * (layer.input.channels / std::max(1, simd));
+      const std::int64_t cw = std::int64_t(layer.input.channels) * layer.input_bits;
+      c.resources = memory_cost(layer.output.width, cw, nullptr);
+      c.resources.lut += double(cw) + 100;
+      c.resources.ff += double(cw) * 2 + 100;
+      e.layers.push_back(c);
+      continue;
+    }
+    const LayerFolding* f = nullptr;
+    for (const auto& lf : folding.layers)
+      if (lf.index == int(i)) f = &lf;
+    if (!f) throw Error("folding", fmt::format("layer '{}' (#{}) has no PE/SIMD", layer.name, i));
+    e.layers.push_back(estimate_mvu(layer, f->pe, f->simd));
+  }
+  for (const auto& c : e.layers) {
+    e.total += c.resources;
+    if (c.cycles > e.ideal_cycles) {
+      e.ideal_cycles = c.cycles;
+      e.bottleneck = c.layer;
+    }
+  }
+  return e;
+}
+
+std::string overflow(const Resources& r, const Device& d, const FoldingGoal& g) {
+  std::string out;
+  auto check = [&](const char* name, double have, double cap, double frac) {
+    if (have > cap * frac + 1e-9)
+      out += fmt::format("{}{} {:.0f} > {:.0f} ({:.0f}% of {:.0f})", out.empty() ? "" : ", ", name, have, cap * frac,
+                         frac * 100, cap);
+  };
+  check("LUT", r.lut, d.capacity.lut, g.max_lut_fraction);
+  check("FF", r.ff, d.capacity.ff, g.max_ff_fraction);
+  check("BRAM36", r.bram36, d.capacity.bram36, g.max_bram_fraction);
+  check("DSP48E1", r.dsp, d.capacity.dsp, g.max_dsp_fraction);
+  return out;
+}
+
+void check_fits(const CostEstimate& e, const Device& d, const std::string& where) {
+  FoldingGoal full;
+  full.max_lut_fraction = full.max_bram_fraction = full.max_dsp_fraction = full.max_ff_fraction = 1.0;
+  std::string over = overflow(e.total, d, full);
+  if (!over.empty()) {
+    std::string worst;
+    double worst_lut = -1;
+    for (const auto& c : e.layers)
+      if (c.resources.lut > worst_lut) {
+        worst_lut = c.resources.lut;
+        worst = fmt::format("{} (PE {} SIMD {}: ~{:.0f} LUT, {:.1f} BRAM36, {:.0f} DSP)", c.layer, c.pe, c.simd,
+                            c.resources.lut, c.resources.bram36, c.resources.dsp);
+      }
+    throw Error(where, fmt::format("estimated design does not fit the {}: {}; largest layer {}; lower PE/SIMD",
+                                   d.name, over, worst));
+  }
+}
+
+}  // namespace dorefa::hw

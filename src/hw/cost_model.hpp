@@ -1,0 +1,53 @@
+#pragma once
+// Cycle and resource estimates of the streaming accelerator for a folding, used to pick a
+// default folding and to reject designs that cannot fit before any tool runs. The numbers
+// are first-order (LUTs per MAC lane, memory by bits and aspect ratio), not synthesis.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hw/device.hpp"
+#include "hw/folding.hpp"
+#include "qmodel/model.hpp"
+
+namespace dorefa::hw {
+
+struct LayerCost {
+  std::string layer;
+  std::string kind;            // "input", "conv", "dense", "maxpool"
+  int pe = 0, simd = 0;        // conv/dense only
+  std::int64_t cycles = 0;     // per image at this stage's full rate
+  int acc_bits = 0;            // conv/dense: signed accumulator width
+  std::int64_t weight_depth = 0, weight_width = 0;  // weight memory words x bits
+  std::string weight_memory;   // "bram", "lutram" or "" (no weights)
+  Resources resources;
+};
+
+struct CostEstimate {
+  std::vector<LayerCost> layers;  // the input stream first, then one per model layer
+  Resources total;
+  std::int64_t ideal_cycles = 0;  // per image in steady state: the slowest stage
+  std::string bottleneck;         // that stage's layer name
+  double fps(double clock_mhz) const { return ideal_cycles > 0 ? clock_mhz * 1e6 / double(ideal_cycles) : 0.0; }
+};
+
+// Largest |acc| over all inputs: max over channels of the positive / negative weight sums
+// times the top input level.
+std::int64_t accumulator_bound(const qmodel::Layer& layer);
+// Signed accumulator width A with 2^(A-1) >= bound + 2 (docs/rtl/interfaces.md, mvtu).
+int accumulator_bits(const qmodel::Layer& layer);
+
+// Estimated cost of one conv/dense layer at PE x SIMD (pe/simd assumed valid).
+LayerCost estimate_mvu(const qmodel::Layer& layer, int pe, int simd);
+
+// Estimated cycles and resources of the whole design at `folding`.
+CostEstimate estimate_cost(const qmodel::Model& model, const Folding& folding);
+
+// Names the resources whose estimate exceeds the device's capacity times `fraction`
+// (empty when it fits).
+std::string overflow(const Resources& estimate, const Device& device, const FoldingGoal& limits);
+
+// Throws dorefa::Error listing estimate vs. capacity when the design cannot fit the device.
+void check_fits(const CostEstimate& estimate, const Device& device, const std::string& where);
+
+}  // namespace dorefa::hw

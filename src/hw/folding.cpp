@@ -1,0 +1,261 @@
+#include "hw/folding.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+#include "hw/cost_model.hpp"
+#include "util/atomic_file.hpp"
+#include "util/error.hpp"
+
+namespace dorefa::hw {
+namespace {
+
+using qmodel::Layer;
+using qmodel::LayerKind;
+using qmodel::OutputKind;
+
+std::vector<int> divisors(std::int64_t n) {
+  std::vector<int> d;
+  for (std::int64_t i = 1; i <= n; ++i)
+    if (n % i == 0) d.push_back(int(i));
+  return d;
+}
+
+std::string layer_where(const Layer& layer, std::size_t i) { return fmt::format("layer '{}' (#{})", layer.name, i); }
+
+}  // namespace
+
+const LayerFolding* Folding::find(const std::string& layer) const {
+  for (const auto& f : layers)
+    if (f.layer == layer) return &f;
+  return nullptr;
+}
+
+void check_supported(const qmodel::Model& model) {
+  if (model.layers.empty()) throw Error("model '" + model.name + "'", "has no layers");
+  if (model.input_bits != 8) throw Error("model input", fmt::format("expected 8-bit pixels, found {} bits", model.input_bits));
+  qmodel::Shape shape = model.input;
+  for (std::size_t i = 0; i < model.layers.size(); ++i) {
+    const Layer& l = model.layers[i];
+    const std::string where = layer_where(l, i);
+    const bool last = i + 1 == model.layers.size();
+    if (!(l.input == shape))
+      throw Error(where, fmt::format("input shape {}x{}x{} does not follow the previous output {}x{}x{}", l.input.height,
+                                     l.input.width, l.input.channels, shape.height, shape.width, shape.channels));
+    if (l.input_bits < 1 || l.input_bits > 8)
+      throw Error(where, fmt::format("input bits must be 1..8 for the hardware, found {}", l.input_bits));
+    switch (l.kind) {
+      case LayerKind::kMaxPool:
+        if (l.padding != 0) throw Error(where, "unsupported layer: max-pool with padding (the rtl maxpool has none)");
+        if (l.stride != l.kernel)
+          throw Error(where, fmt::format("unsupported layer: max-pool with stride {} != kernel {} (the rtl maxpool "
+                                         "has stride = kernel)", l.stride, l.kernel));
+        if (l.kernel < 1 || l.stride < 1) throw Error(where, "max-pool kernel and stride must be >= 1");
+        if (last) throw Error(where, "the last layer must be a dense layer with logits, found max-pool");
+        break;
+      case LayerKind::kConv:
+      case LayerKind::kDense:
+        if (l.weight_bits < 1 || l.weight_bits > 8)
+          throw Error(where, fmt::format("weight bits must be 1..8, found {}", l.weight_bits));
+        if (l.output_kind == OutputKind::kRequant)
+          throw Error(where, "unsupported layer: the 'requant' output stage (8-bit activations, W8A8) has no "
+                             "hardware engine; only thresholds and logits are supported");
+        if (l.output_kind == OutputKind::kLogits && !last)
+          throw Error(where, "logits output stage is only supported on the last layer");
+        if (l.kind == LayerKind::kConv && l.output_kind == OutputKind::kLogits)
+          throw Error(where, "unsupported layer: a conv layer with logits; the last layer must be dense");
+        if (last && l.output_kind != OutputKind::kLogits)
+          throw Error(where, "the last layer must end in logits");
+        if (l.kind == LayerKind::kConv && (l.kernel < 1 || l.stride < 1 || l.padding < 0 || l.padding >= l.kernel))
+          throw Error(where, fmt::format("unsupported conv geometry K={} S={} P={}", l.kernel, l.stride, l.padding));
+        if (l.output_kind == OutputKind::kThresholds && (l.output_bits < 1 || l.output_bits > 8))
+          throw Error(where, fmt::format("output bits must be 1..8, found {}", l.output_bits));
+        if (std::int64_t(l.weights.size()) != l.fan_in() * l.out_channels())
+          throw Error(where, fmt::format("expected {} weights, found {}", l.fan_in() * l.out_channels(), l.weights.size()));
+        break;
+      default:
+        throw Error(where, fmt::format("unsupported layer kind {}", int(l.kind)));
+    }
+    shape = l.output;
+  }
+}
+
+bool simd_divides(const Layer& layer, int simd) {
+  if (simd < 1) return false;
+  // sliding_window emits any divisor of K*K*C_in per beat (docs/rtl/interfaces.md).
+  return layer.fan_in() % simd == 0;
+}
+
+std::vector<int> pe_choices(const Layer& layer) { return divisors(layer.out_channels()); }
+
+std::vector<int> simd_choices(const Layer& layer) {
+  std::vector<int> out;
+  for (int d : divisors(layer.fan_in()))
+    if (simd_divides(layer, d)) out.push_back(d);
+  return out;
+}
+
+std::int64_t mvu_cycles(const Layer& layer, int pe, int simd) {
+  const std::int64_t pixels = std::int64_t(layer.output.height) * layer.output.width;
+  return pixels * (layer.fan_in() / simd) * (layer.out_channels() / pe);
+}
+
+void validate_folding(const qmodel::Model& model, const Folding& folding) {
+  for (const auto& f : folding.layers) {
+    bool known = false;
+    for (const auto& l : model.layers) known |= l.name == f.layer && l.has_weights();
+    if (!known) throw Error("folding", fmt::format("unknown layer '{}': not a conv/dense layer of model '{}'", f.layer, model.name));
+  }
+  for (std::size_t i = 0; i < model.layers.size(); ++i) {
+    const Layer& l = model.layers[i];
+    if (!l.has_weights()) continue;
+    const LayerFolding* f = folding.find(l.name);
+    if (!f) throw Error("folding", fmt::format("{} has no PE/SIMD", layer_where(l, i)));
+    const std::string where = "folding of " + layer_where(l, i);
+    if (f->pe < 1 || l.out_channels() % f->pe != 0)
+      throw Error(where, fmt::format("PE {} does not divide the {} output channels", f->pe, l.out_channels()));
+    if (!simd_divides(l, f->simd)) {
+      throw Error(where, fmt::format("SIMD {} does not divide the fan-in {}{}", f->simd, l.fan_in(),
+                                     l.kind == LayerKind::kConv
+                                         ? fmt::format(" (K*K*C_in = {}*{}*{})", l.kernel, l.kernel, l.input.channels)
+                                         : std::string()));
+    }
+  }
+}
+
+std::vector<FoldingOverride> read_folding_file(const std::filesystem::path& path) {
+  const std::string text = util::read_file_text(path);
+  const std::string where = path.string();
+  std::vector<FoldingOverride> out;
+  auto ext = path.extension().string();
+  if (ext == ".toml") {
+    toml::table tbl;
+    try {
+      tbl = toml::parse(text, path.string());
+    } catch (const toml::parse_error& e) {
+      throw Error(where, fmt::format("not valid TOML: {}", e.description()));
+    }
+    const toml::table* layers = &tbl;
+    if (auto* inner = tbl["layers"].as_table()) layers = inner;
+    for (auto&& [key, node] : *layers) {
+      auto* t = node.as_table();
+      if (!t) throw Error(where, fmt::format("[{}] must be a table with pe and simd", key.str()));
+      FoldingOverride o;
+      o.layer = std::string(key.str());
+      for (auto&& [field, v] : *t) {
+        auto n = v.value<std::int64_t>();
+        if (!n) throw Error(where, fmt::format("{}.{} must be an integer", o.layer, field.str()));
+        if (field.str() == "pe") o.pe = int(*n);
+        else if (field.str() == "simd") o.simd = int(*n);
+        else throw Error(where, fmt::format("{}: unknown field '{}' (expected pe, simd)", o.layer, field.str()));
+      }
+      out.push_back(o);
+    }
+    return out;
+  }
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(where, fmt::format("not valid JSON: {}", e.what()));
+  }
+  if (j.contains("layers")) j = j["layers"];
+  auto one = [&](const std::string& name, const nlohmann::json& v) {
+    if (!v.is_object()) throw Error(where, fmt::format("'{}' must be an object with pe and simd", name));
+    FoldingOverride o;
+    o.layer = name;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (it.key() == "layer") continue;
+      if (!it.value().is_number_integer())
+        throw Error(where, fmt::format("{}.{} must be an integer", name, it.key()));
+      if (it.key() == "pe") o.pe = it.value().get<int>();
+      else if (it.key() == "simd") o.simd = it.value().get<int>();
+      else throw Error(where, fmt::format("{}: unknown field '{}' (expected pe, simd)", name, it.key()));
+    }
+    out.push_back(o);
+  };
+  if (j.is_array()) {
+    for (const auto& v : j) {
+      if (!v.is_object() || !v.contains("layer") || !v["layer"].is_string())
+        throw Error(where, "each entry of the layer list needs a \"layer\" name");
+      one(v["layer"].get<std::string>(), v);
+    }
+  } else if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) one(it.key(), it.value());
+  } else {
+    throw Error(where, "expected an object of layer name -> {pe, simd}");
+  }
+  return out;
+}
+
+Folding default_folding(const qmodel::Model& model, const Device& device, const FoldingGoal& goal) {
+  check_supported(model);
+  std::int64_t slowest = model.input.elements();
+  for (const auto& l : model.layers)
+    if (l.has_weights()) slowest = std::max(slowest, mvu_cycles(l, 1, 1));
+  std::int64_t target = std::max<std::int64_t>(goal.target_cycles, model.input.elements());
+  std::string last_overflow;
+  for (;;) {
+    Folding f;
+    for (std::size_t i = 0; i < model.layers.size(); ++i) {
+      const Layer& l = model.layers[i];
+      if (!l.has_weights()) continue;
+      LayerFolding best{l.name, int(i), 1, 1};
+      double best_cost = std::numeric_limits<double>::infinity();
+      std::int64_t best_cycles = std::numeric_limits<std::int64_t>::max();
+      bool best_meets = false;
+      for (int pe : pe_choices(l)) {
+        for (int simd : simd_choices(l)) {
+          std::int64_t cyc = mvu_cycles(l, pe, simd);
+          bool meets = cyc <= target;
+          LayerCost c = estimate_mvu(l, pe, simd);
+          // Resource-weighted cost: DSPs and BRAMs are scarcer than LUTs.
+          double cost = c.resources.lut + c.resources.bram36 * 400 + c.resources.dsp * 250;
+          bool better = false;
+          if (meets && !best_meets) better = true;
+          else if (meets && best_meets) better = cost < best_cost;
+          else if (!meets && !best_meets) better = cyc < best_cycles || (cyc == best_cycles && cost < best_cost);
+          if (better) {
+            best = LayerFolding{l.name, int(i), pe, simd};
+            best_cost = cost;
+            best_cycles = cyc;
+            best_meets = meets;
+          }
+        }
+      }
+      f.layers.push_back(best);
+    }
+    CostEstimate e = estimate_cost(model, f);
+    last_overflow = overflow(e.total, device, goal);
+    if (last_overflow.empty()) return f;
+    if (target >= slowest) break;
+    target = std::min(slowest, target + std::max<std::int64_t>(1, target / 4));
+  }
+  throw Error("model '" + model.name + "'",
+              fmt::format("no folding fits the {} even at the slowest rate (PE = SIMD = 1): {}", device.name,
+                          last_overflow));
+}
+
+Folding apply_overrides(const qmodel::Model& model, Folding base, const std::vector<FoldingOverride>& overrides,
+                        const std::string& where) {
+  for (const auto& o : overrides) {
+    LayerFolding* f = nullptr;
+    for (auto& lf : base.layers)
+      if (lf.layer == o.layer) f = &lf;
+    if (!f) {
+      std::string names;
+      for (const auto& lf : base.layers) names += (names.empty() ? "" : ", ") + lf.layer;
+      throw Error(where, fmt::format("unknown layer '{}' (conv/dense layers: {})", o.layer, names));
+    }
+    if (o.pe) f->pe = *o.pe;
+    if (o.simd) f->simd = *o.simd;
+  }
+  validate_folding(model, base);
+  return base;
+}
+
+}  // namespace dorefa::hw

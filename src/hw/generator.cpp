@@ -1,0 +1,382 @@
+#include "hw/generator.hpp"
+
+#include <cstdlib>
+#include <numeric>
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "hw/memory_image.hpp"
+#include "util/atomic_file.hpp"
+#include "util/error.hpp"
+#include "util/sha256.hpp"
+
+#ifndef DOREFA_SOURCE_ROOT
+#define DOREFA_SOURCE_ROOT "."
+#endif
+
+namespace dorefa::hw {
+namespace fs = std::filesystem;
+using qmodel::Layer;
+using qmodel::LayerKind;
+using qmodel::OutputKind;
+
+namespace {
+
+// One AXI-Stream wire bundle in top.sv: `elems` elements of `bits` bits per beat.
+struct Stream {
+  std::string name;
+  int elems = 1;
+  int bits = 8;
+  int width() const { return elems * bits; }
+};
+
+struct Param {
+  std::string name;
+  std::string value;
+};
+
+class TopWriter {
+ public:
+  TopWriter(int fifo_depth) : fifo_depth_(fifo_depth) {}
+
+  Stream wire(int elems, int bits) {
+    Stream s{fmt::format("s{}", next_++), elems, bits};
+    decls_ += fmt::format("  logic [{}:0] {}_tdata;\n  logic {}_tvalid, {}_tready, {}_tlast;\n", s.width() - 1, s.name,
+                          s.name, s.name, s.name);
+    return s;
+  }
+
+  void instance(const std::string& module, const std::string& inst, const std::vector<Param>& params,
+                const Stream& in, const Stream& out) {
+    std::string p;
+    for (std::size_t i = 0; i < params.size(); ++i)
+      p += fmt::format("    .{}({}){}\n", params[i].name, params[i].value, i + 1 < params.size() ? "," : "");
+    body_ += fmt::format("  {} #(\n{}  ) {} (\n    .clk(clk), .rst_n(rst_n),\n", module, p, inst);
+    body_ += fmt::format(
+        "    .s_axis_tdata({0}_tdata), .s_axis_tvalid({0}_tvalid), .s_axis_tready({0}_tready), "
+        ".s_axis_tlast({0}_tlast),\n",
+        in.name);
+    body_ += fmt::format(
+        "    .m_axis_tdata({0}_tdata), .m_axis_tvalid({0}_tvalid), .m_axis_tready({0}_tready), "
+        ".m_axis_tlast({0}_tlast)\n  );\n\n",
+        out.name);
+  }
+
+  // An axis_fifo after `in`, returning the new stream.
+  Stream fifo(const Stream& in, const std::string& inst) {
+    Stream out = wire(in.elems, in.bits);
+    const int depth = in.width() > 256 ? std::max(2, fifo_depth_ / 2) : fifo_depth_;
+    instance("axis_fifo", inst, {{"DATA_WIDTH", std::to_string(in.width())}, {"DEPTH", std::to_string(depth)}}, in,
+             out);
+    return out;
+  }
+
+  void comment(const std::string& c) { body_ += "  // " + c + "\n"; }
+  void raw(const std::string& text) { body_ += text; }
+  const std::string& decls() const { return decls_; }
+  const std::string& body() const { return body_; }
+
+ private:
+  int fifo_depth_;
+  int next_ = 0;
+  std::string decls_;
+  std::string body_;
+};
+
+std::string q(const std::string& s) { return "\"" + s + "\""; }
+
+std::string safe_name(const std::string& name) {
+  std::string out;
+  for (char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "l_" + out;
+  return out;
+}
+
+}  // namespace
+
+fs::path default_rtl_dir() {
+  if (const char* env = std::getenv("DOREFA_RTL_DIR"); env && *env) return fs::path(env);
+  return fs::path(DOREFA_SOURCE_ROOT) / "rtl";
+}
+
+std::vector<std::string> required_modules(const qmodel::Model& model) {
+  std::set<std::string> used = {"axis_fifo", "mvtu", "logits_argmax"};
+  for (const auto& l : model.layers) {
+    if (l.kind == LayerKind::kConv) used.insert("sliding_window");
+    if (l.kind == LayerKind::kMaxPool) used.insert("maxpool");
+    if (l.kind == LayerKind::kDense) used.insert("axis_width_converter");
+  }
+  return {used.begin(), used.end()};
+}
+
+Folding choose_folding(const qmodel::Model& model, const CompileOptions& o) {
+  check_supported(model);
+  Folding f;
+  if (!o.folding_file.empty()) {
+    // The file may set every layer, so start from the slowest folding (no search needed)
+    // and fill in defaults only for layers the file leaves out.
+    auto overrides = read_folding_file(o.folding_file);
+    std::set<std::string> named;
+    for (const auto& ov : overrides)
+      if (ov.pe && ov.simd) named.insert(ov.layer);
+    bool all = true;
+    for (const auto& l : model.layers)
+      if (l.has_weights() && !named.count(l.name)) all = false;
+    Folding base;
+    if (all) {
+      for (std::size_t i = 0; i < model.layers.size(); ++i)
+        if (model.layers[i].has_weights()) base.layers.push_back({model.layers[i].name, int(i), 1, 1});
+    } else {
+      base = default_folding(model, o.device, o.goal);
+    }
+    f = apply_overrides(model, base, overrides, o.folding_file.string());
+  } else {
+    f = default_folding(model, o.device, o.goal);
+  }
+  validate_folding(model, f);
+  check_fits(estimate_cost(model, f), o.device, o.folding_file.empty() ? "default folding" : o.folding_file.string());
+  return f;
+}
+
+DesignInfo compile_design(const qmodel::Model& model, const CompileOptions& o) {
+  // Everything that can be wrong with the input is checked before anything is written.
+  Folding folding = choose_folding(model, o);
+  CostEstimate est = estimate_cost(model, folding);
+  const fs::path rtl_dir = o.rtl_dir.empty() ? default_rtl_dir() : o.rtl_dir;
+  std::vector<std::string> modules = required_modules(model);
+  // Helper modules the engines instantiate (e.g. an adder tree) come along too.
+  std::vector<std::string> all_rtl;
+  if (fs::is_directory(rtl_dir))
+    for (const auto& e : fs::directory_iterator(rtl_dir))
+      if (e.path().extension() == ".sv") all_rtl.push_back(e.path().stem().string());
+  std::set<std::string> needed(modules.begin(), modules.end());
+  std::vector<std::string> queue(modules.begin(), modules.end());
+  while (!queue.empty()) {
+    std::string m = queue.back();
+    queue.pop_back();
+    fs::path file = rtl_dir / (m + ".sv");
+    if (!fs::exists(file))
+      throw Error(file.string(), fmt::format("rtl module '{}' not found (set DOREFA_RTL_DIR to the rtl/ folder)", m),
+                  ErrorKind::kInternal);
+    std::string text = util::read_file_text(file);
+    for (const auto& other : all_rtl) {
+      if (needed.count(other)) continue;
+      std::regex inst("\\b" + other + "\\s*(#|[A-Za-z_]\\w*\\s*\\()");
+      if (std::regex_search(text, inst)) {
+        needed.insert(other);
+        queue.push_back(other);
+      }
+    }
+  }
+
+  const fs::path dir = o.out_dir;
+  fs::create_directories(dir / "rtl");
+  fs::create_directories(dir / "mem");
+  DesignInfo info;
+  info.dir = dir;
+  info.model_name = model.name;
+  info.num_classes = model.num_classes;
+  info.input = model.input;
+  info.folding = folding;
+  info.estimate = est;
+  info.ideal_cycles = est.ideal_cycles;
+  info.bottleneck = est.bottleneck;
+  for (const auto& m : needed) {
+    fs::copy_file(rtl_dir / (m + ".sv"), dir / "rtl" / (m + ".sv"), fs::copy_options::overwrite_existing);
+    info.sources.push_back(fs::path("rtl") / (m + ".sv"));
+  }
+
+  TopWriter w(o.fifo_depth);
+  Stream in{"s_axis", 1, 8};
+  Stream cur = w.fifo(in, "u_in_fifo");
+  std::string table;
+  for (std::size_t i = 0; i < model.layers.size(); ++i) {
+    const Layer& l = model.layers[i];
+    const std::string n = safe_name(l.name);
+    const bool last = i + 1 == model.layers.size();
+    if (cur.bits != l.input_bits)
+      throw Error(fmt::format("layer '{}'", l.name),
+                  fmt::format("input bits {} differ from the producer's {}", l.input_bits, cur.bits));
+    if (l.kind == LayerKind::kMaxPool) {
+      w.comment(fmt::format("{}: max-pool {}x{} on {}x{}x{}", l.name, l.kernel, l.kernel, l.input.height,
+                            l.input.width, l.input.channels));
+      Stream out = w.wire(cur.elems, cur.bits);
+      w.instance("maxpool", "u_" + n,
+                 {{"CHANNELS", std::to_string(l.input.channels)}, {"ELEM_BITS", std::to_string(cur.bits)},
+                  {"SIMD", std::to_string(cur.elems)}, {"IN_H", std::to_string(l.input.height)},
+                  {"IN_W", std::to_string(l.input.width)}, {"KERNEL", std::to_string(l.kernel)}},
+                 cur, out);
+      cur = w.fifo(out, "u_" + n + "_fifo");
+      continue;
+    }
+    const LayerFolding& f = *folding.find(l.name);
+    const int acc_bits = accumulator_bits(l);
+    table += fmt::format("//   {:<12} {:<5} PE {:>3} SIMD {:>4}  ACC {:>2} bits  {:>8} cycles/image\n", l.name,
+                         l.kind == LayerKind::kConv ? "conv" : "dense", f.pe, f.simd, acc_bits,
+                         mvu_cycles(l, f.pe, f.simd));
+    std::int64_t num_vec = 1;
+    if (l.kind == LayerKind::kConv) {
+      w.comment(fmt::format("{}: conv {}x{} stride {} pad {}, {}x{}x{} -> {}x{}x{}", l.name, l.kernel, l.kernel,
+                            l.stride, l.padding, l.input.height, l.input.width, l.input.channels, l.output.height,
+                            l.output.width, l.output.channels));
+      Stream win = w.wire(f.simd, cur.bits);
+      w.instance("sliding_window", "u_" + n + "_swg",
+                 {{"CHANNELS", std::to_string(l.input.channels)}, {"ELEM_BITS", std::to_string(cur.bits)},
+                  {"IN_H", std::to_string(l.input.height)}, {"IN_W", std::to_string(l.input.width)},
+                  {"KERNEL", std::to_string(l.kernel)}, {"STRIDE", std::to_string(l.stride)},
+                  {"PAD", std::to_string(l.padding)}, {"IN_SIMD", std::to_string(cur.elems)},
+                  {"OUT_SIMD", std::to_string(f.simd)}},
+                 cur, win);
+      cur = w.fifo(win, "u_" + n + "_swg_fifo");
+      num_vec = std::int64_t(l.output.height) * l.output.width;
+    } else {
+      w.comment(fmt::format("{}: dense {} -> {}", l.name, l.fan_in(), l.out_channels()));
+      if (cur.elems != f.simd) {
+        // Regroup elements: one converter when one size divides the other, else via the lcm.
+        std::vector<int> sizes;
+        if (f.simd % cur.elems == 0 || cur.elems % f.simd == 0) sizes = {f.simd};
+        else sizes = {std::lcm(cur.elems, f.simd), f.simd};
+        int k = 0;
+        for (int size : sizes) {
+          Stream out = w.wire(size, cur.bits);
+          w.instance("axis_width_converter", fmt::format("u_{}_wc{}", n, k),
+                     {{"ELEM_BITS", std::to_string(cur.bits)}, {"IN_ELEMS", std::to_string(cur.elems)},
+                      {"OUT_ELEMS", std::to_string(size)}},
+                     cur, out);
+          cur = w.fifo(out, fmt::format("u_{}_wc{}_fifo", n, k++));
+        }
+      }
+    }
+    const bool logits = l.output_kind == OutputKind::kLogits;
+    const std::string wfile = "mem/" + n + "_weights.hex";
+    const std::string tfile = logits ? "" : "mem/" + n + "_thresholds.hex";
+    util::write_file_atomic(dir / wfile, mvtu_weight_image(l, f.pe, f.simd));
+    if (!logits) util::write_file_atomic(dir / tfile, mvtu_threshold_image(l, f.pe, acc_bits));
+    Stream out = w.wire(f.pe, logits ? acc_bits : l.output_bits);
+    w.instance("mvtu", "u_" + n,
+               {{"MW", std::to_string(l.fan_in())}, {"MH", std::to_string(l.out_channels())},
+                {"SIMD", std::to_string(f.simd)}, {"PE", std::to_string(f.pe)},
+                {"IN_BITS", std::to_string(l.input_bits)}, {"W_BITS", std::to_string(l.weight_bits)},
+                {"ACC_BITS", std::to_string(acc_bits)}, {"OUTPUT_MODE", logits ? "1" : "0"},
+                {"OUT_BITS", std::to_string(logits ? 1 : l.output_bits)}, {"NUM_VEC", std::to_string(num_vec)},
+                {"WEIGHT_FILE", q(wfile)}, {"THRESH_FILE", q(tfile)}},
+               cur, out);
+    cur = w.fifo(out, "u_" + n + "_fifo");
+    if (last) {
+      const std::string pfile = "mem/" + n + "_logits.hex";
+      util::write_file_atomic(dir / pfile, logits_param_image(l));
+      w.comment(fmt::format("{}: scores = acc * mul + add, class = argmax", l.name));
+      Stream res{"m_axis", 1, 64};
+      w.instance("logits_argmax", "u_" + n + "_argmax",
+                 {{"NUM_CLASSES", std::to_string(l.out_channels())}, {"PE", std::to_string(f.pe)},
+                  {"ACC_BITS", std::to_string(acc_bits)}, {"PARAM_FILE", q(pfile)}, {"EMIT_SCORES", "1"}},
+                 cur, res);
+    }
+  }
+
+  std::string top = fmt::format(
+      "// Generated by `dorefa compile` from model '{}'. Do not edit: regenerate.\n"
+      "// Streaming dataflow accelerator, one engine per layer (docs/hw.md, docs/rtl/interfaces.md).\n"
+      "// Input: 8-bit raw pixels, one per beat, HWC, tlast on the last pixel of an image.\n"
+      "// Output: {} beats per image: int64 scores of classes 0..{}, then the class index; tlast on it.\n"
+      "// Memory images are read from mem/ relative to the working directory (this folder).\n"
+      "// Folding (ideal {} cycles/image, bottleneck {}):\n{}"
+      "module top (\n"
+      "  input  logic        clk,\n"
+      "  input  logic        rst_n,\n"
+      "  input  logic [7:0]  s_axis_tdata,\n"
+      "  input  logic        s_axis_tvalid,\n"
+      "  output logic        s_axis_tready,\n"
+      "  input  logic        s_axis_tlast,\n"
+      "  output logic [63:0] m_axis_tdata,\n"
+      "  output logic        m_axis_tvalid,\n"
+      "  input  logic        m_axis_tready,\n"
+      "  output logic        m_axis_tlast\n"
+      ");\n{}\n{}endmodule\n",
+      model.name, model.num_classes + 1, model.num_classes - 1, est.ideal_cycles, est.bottleneck, table, w.decls(),
+      w.body());
+  util::write_file_atomic(dir / "top.sv", top);
+  info.sources.push_back("top.sv");
+
+  if (!o.model_file.empty()) {
+    auto bytes = util::read_file_bytes(o.model_file);
+    util::write_file_atomic(dir / "model.dqm", std::span<const std::uint8_t>(bytes));
+    info.model_file = dir / "model.dqm";
+  }
+
+  nlohmann::json j;
+  j["generator"] = "dorefa compile";
+  j["model"] = {{"name", model.name},
+                {"file", info.model_file.empty() ? "" : "model.dqm"},
+                {"source", o.model_file.string()},
+                {"num_classes", model.num_classes},
+                {"input", {model.input.height, model.input.width, model.input.channels}}};
+  if (!o.model_file.empty()) j["model"]["sha256"] = util::sha256_hex(util::read_file_bytes(o.model_file));
+  j["top"] = "top";
+  j["interface"] = {{"input", "s_axis 8-bit pixel per beat, HWC, tlast on last pixel of an image"},
+                    {"output", "m_axis 64-bit: num_classes int64 scores then the class index, tlast on the class"},
+                    {"output_beats_per_image", model.num_classes + 1}};
+  std::vector<std::string> srcs;
+  for (const auto& s : info.sources) srcs.push_back(s.generic_string());
+  j["sources"] = srcs;
+  j["device"] = o.device.name;
+  j["clock_mhz"] = o.device.clock_mhz;
+  j["ideal_cycles_per_image"] = est.ideal_cycles;
+  j["ideal_fps"] = est.fps(o.device.clock_mhz);
+  j["bottleneck"] = est.bottleneck;
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& c : est.layers) {
+    nlohmann::json lj = {{"layer", c.layer},           {"kind", c.kind},         {"cycles", c.cycles},
+                         {"est_lut", c.resources.lut}, {"est_ff", c.resources.ff}, {"est_bram36", c.resources.bram36},
+                         {"est_dsp", c.resources.dsp}};
+    if (c.pe) {
+      lj["pe"] = c.pe;
+      lj["simd"] = c.simd;
+      lj["acc_bits"] = c.acc_bits;
+      lj["weight_memory"] = {{"depth", c.weight_depth}, {"width", c.weight_width}, {"style", c.weight_memory}};
+    }
+    layers.push_back(lj);
+  }
+  j["layers"] = layers;
+  j["estimate"] = {{"lut", est.total.lut},
+                   {"ff", est.total.ff},
+                   {"bram36", est.total.bram36},
+                   {"dsp", est.total.dsp},
+                   {"note", "first-order cost model, not synthesis; run `dorefa synth` for Yosys numbers"}};
+  util::write_file_atomic(dir / "design.json", j.dump(2) + "\n");
+  return info;
+}
+
+DesignInfo load_design(const fs::path& dir) {
+  const fs::path file = dir / "design.json";
+  if (!fs::exists(file))
+    throw Error(dir.string(), "not a compiled design (no design.json); run `dorefa compile MODEL --out DIR` first");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(util::read_file_text(file));
+    DesignInfo info;
+    info.dir = dir;
+    info.top = j.at("top").get<std::string>();
+    info.model_name = j.at("model").at("name").get<std::string>();
+    info.num_classes = j.at("model").at("num_classes").get<int>();
+    auto in = j.at("model").at("input");
+    info.input = qmodel::Shape{in.at(0).get<int>(), in.at(1).get<int>(), in.at(2).get<int>()};
+    for (const auto& s : j.at("sources")) info.sources.push_back(s.get<std::string>());
+    info.ideal_cycles = j.at("ideal_cycles_per_image").get<std::int64_t>();
+    info.bottleneck = j.value("bottleneck", "");
+    std::string mf = j.at("model").value("file", "");
+    if (!mf.empty()) info.model_file = dir / mf;
+    for (const auto& l : j.at("layers")) {
+      if (!l.contains("pe")) continue;
+      info.folding.layers.push_back({l.at("layer").get<std::string>(), 0, l.at("pe").get<int>(), l.at("simd").get<int>()});
+    }
+    return info;
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(file.string(), fmt::format("malformed design.json: {}", e.what()));
+  }
+}
+
+}  // namespace dorefa::hw

@@ -1,0 +1,126 @@
+#include "hw/folding.hpp"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "hw/cost_model.hpp"
+#include "qmodel/synthetic.hpp"
+#include "util/atomic_file.hpp"
+#include "util/error.hpp"
+
+namespace dorefa::hw {
+namespace {
+namespace fs = std::filesystem;
+
+const qmodel::Model& lenet() {
+  static const qmodel::Model m = qmodel::make_synthetic_model(qmodel::lenet_w1a2_spec(), 1);
+  return m;
+}
+
+fs::path temp_file(const std::string& name, const std::string& text) {
+  fs::path p = fs::temp_directory_path() / ("dorefa_folding_" + std::to_string(::getpid()) + "_" + name);
+  util::write_file_atomic(p, text);
+  return p;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Folding, CyclesFollowTheMvauFormula) {
+  const auto& conv1 = lenet().layers[0];  // 5x5x1 -> 24x24x16
+  ASSERT_EQ(conv1.kind, qmodel::LayerKind::kConv);
+  EXPECT_EQ(mvu_cycles(conv1, 1, 1), 24 * 24 * 25 * 16);
+  EXPECT_EQ(mvu_cycles(conv1, 16, 25), 24 * 24);
+  EXPECT_EQ(mvu_cycles(conv1, 4, 5), 24 * 24 * 5 * 4);
+}
+
+TEST(Folding, ConvSimdMayCoverKernelTapsButMustDivideFanIn) {
+  const auto& conv1 = lenet().layers[0];
+  EXPECT_TRUE(simd_divides(conv1, 25));
+  EXPECT_TRUE(simd_divides(conv1, 5));
+  EXPECT_FALSE(simd_divides(conv1, 3));
+  EXPECT_FALSE(simd_divides(conv1, 0));
+  for (int s : simd_choices(conv1)) EXPECT_EQ(conv1.fan_in() % s, 0);
+  for (int p : pe_choices(conv1)) EXPECT_EQ(16 % p, 0);
+}
+
+TEST(Folding, DefaultMeetsTargetAndFitsBudget) {
+  Device dev = xc7z020();
+  Folding f = default_folding(lenet(), dev);
+  validate_folding(lenet(), f);
+  CostEstimate e = estimate_cost(lenet(), f);
+  EXPECT_LE(e.ideal_cycles, 2000);
+  EXPECT_GE(e.ideal_cycles, lenet().input.elements());  // the pixel stream bounds it
+  EXPECT_LE(e.total.lut, 0.70 * dev.capacity.lut);
+  EXPECT_LE(e.total.bram36, 0.80 * dev.capacity.bram36);
+  EXPECT_LE(e.total.dsp, dev.capacity.dsp);
+  // A slower goal needs less hardware.
+  FoldingGoal slow;
+  slow.target_cycles = 20000;
+  CostEstimate es = estimate_cost(lenet(), default_folding(lenet(), dev, slow));
+  EXPECT_LT(es.total.lut, e.total.lut);
+  EXPECT_GT(es.ideal_cycles, e.ideal_cycles);
+}
+
+TEST(Folding, PeThatDoesNotDivideIsRejectedNamingTheLayer) {
+  Folding f = default_folding(lenet(), xc7z020());
+  std::string msg = error_of([&] { apply_overrides(lenet(), f, {{"conv1", 3, std::nullopt}}); });
+  EXPECT_NE(msg.find("conv1"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("PE 3 does not divide the 16 output channels"), std::string::npos) << msg;
+  msg = error_of([&] { apply_overrides(lenet(), f, {{"conv1", std::nullopt, 7}}); });
+  EXPECT_NE(msg.find("SIMD 7 does not divide the fan-in 25"), std::string::npos) << msg;
+}
+
+TEST(Folding, UnknownLayerIsRejectedListingTheKnownOnes) {
+  Folding f = default_folding(lenet(), xc7z020());
+  std::string msg = error_of([&] { apply_overrides(lenet(), f, {{"conv9", 1, 1}}); });
+  EXPECT_NE(msg.find("unknown layer 'conv9'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find(lenet().layers[0].name), std::string::npos) << msg;
+}
+
+TEST(Folding, ReadsJsonAndTomlFiles) {
+  fs::path j = temp_file("f.json", R"({"layers": {"conv1": {"pe": 4, "simd": 5}, "fc1": {"pe": 2}}})");
+  auto o = read_folding_file(j);
+  ASSERT_EQ(o.size(), 2u);
+  EXPECT_EQ(o[0].layer, "conv1");
+  EXPECT_EQ(*o[0].pe, 4);
+  EXPECT_EQ(*o[0].simd, 5);
+  EXPECT_FALSE(o[1].simd.has_value());
+  fs::path t = temp_file("f.toml", "[conv1]\npe = 8\nsimd = 25\n");
+  auto ot = read_folding_file(t);
+  ASSERT_EQ(ot.size(), 1u);
+  EXPECT_EQ(*ot[0].pe, 8);
+  EXPECT_EQ(*ot[0].simd, 25);
+  fs::path bad = temp_file("bad.json", R"({"conv1": {"pe": 4, "lanes": 2}})");
+  EXPECT_NE(error_of([&] { read_folding_file(bad); }).find("unknown field 'lanes'"), std::string::npos);
+  fs::path broken = temp_file("broken.json", R"({"conv1": )");
+  EXPECT_NE(error_of([&] { read_folding_file(broken); }).find("not valid JSON"), std::string::npos);
+  for (const auto& p : {j, t, bad, broken}) fs::remove(p);
+}
+
+TEST(Folding, RequantLayerIsUnsupported) {
+  qmodel::Model m = qmodel::make_synthetic_model(qmodel::lenet_w8a8_spec(), 2);
+  std::string msg = error_of([&] { check_supported(m); });
+  EXPECT_NE(msg.find("unsupported layer"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("requant"), std::string::npos) << msg;
+}
+
+TEST(Folding, MaxPoolWithStrideUnlikeKernelIsUnsupported) {
+  qmodel::Model m = lenet();
+  for (auto& l : m.layers)
+    if (l.kind == qmodel::LayerKind::kMaxPool) {
+      l.stride = 1;
+      break;
+    }
+  EXPECT_NE(error_of([&] { check_supported(m); }).find("stride 1 != kernel 2"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dorefa::hw
