@@ -1,0 +1,141 @@
+#include "qmodel/lower/lower.hpp"
+
+#include <gtest/gtest.h>
+
+#include "data/registry.hpp"
+#include "qmodel/validate.hpp"
+#include "runtime/reference.hpp"
+#include "train/config.hpp"
+#include "util/error.hpp"
+
+namespace dorefa::qmodel::lower {
+namespace {
+
+// A small LeNet-like net: 8-bit first conv with padding, a binary conv, a 2-bit dorefa
+// dense after flatten, 8-bit logits; both pool and flatten permutations are exercised.
+std::string small_config(int hidden_w_bits, int a_bits) {
+  return fmt::format(R"(
+[model]
+name = "lower-test"
+input = [1, 28, 28]
+classes = 10
+w_bits = {0}
+a_bits = {1}
+g_bits = 32
+[[layers]]
+name = "conv1"
+type = "conv"
+channels = 8
+kernel = 5
+padding = 1
+[[layers]]
+name = "pool1"
+type = "maxpool"
+kernel = 2
+[[layers]]
+name = "conv2"
+type = "conv"
+channels = 12
+kernel = 3
+stride = 2
+[[layers]]
+name = "fc1"
+type = "dense"
+channels = 32
+w_bits = 2
+[[layers]]
+name = "fc2"
+type = "dense"
+channels = 10
+)", hidden_w_bits, a_bits);
+}
+
+// Gives the batch-norms realistic statistics (a few forward passes in train mode over real
+// images), then flips some gammas negative to exercise the weight negation.
+train::Network make_network(const std::string& text, const data::Dataset& images) {
+  torch::manual_seed(7);
+  train::Network net(train::parse_config(text, "lower-test.toml"));
+  net->train();
+  torch::NoGradGuard no_grad;
+  auto batch = torch::from_blob(const_cast<std::uint8_t*>(images.images.data()),
+                                {std::int64_t(images.size()), 28, 28, 1}, torch::kUInt8);
+  for (int i = 0; i < 20; ++i) net->forward(batch);
+  for (const auto& layer : net->layers()) {
+    if (layer.bn.gamma.defined()) layer.bn.gamma.index_put_({0}, -layer.bn.gamma[0].abs() - 0.5);
+  }
+  net->eval();
+  return net;
+}
+
+struct Agreement {
+  int same_top1 = 0;
+  double max_logit_error = 0;
+};
+
+Agreement compare(const train::Network& net, const Model& model, const data::Dataset& ds, double factor) {
+  torch::NoGradGuard no_grad;
+  auto batch = torch::from_blob(const_cast<std::uint8_t*>(ds.images.data()), {std::int64_t(ds.size()), 28, 28, 1},
+                                torch::kUInt8);
+  auto logits = net->forward(batch);
+  auto top1 = logits.argmax(1);
+  Agreement a;
+  for (std::size_t i = 0; i < ds.size(); ++i) {
+    auto inf = runtime::run_reference(model, ds.image(i));
+    a.same_top1 += inf.top1 == top1[std::int64_t(i)].item<int>();
+    for (int c = 0; c < 10; ++c) {
+      double err = std::abs(double(inf.scores[std::size_t(c)]) / factor - logits[std::int64_t(i)][c].item<double>());
+      a.max_logit_error = std::max(a.max_logit_error, err);
+    }
+  }
+  return a;
+}
+
+double logit_factor(const Model& model, const train::Network& net) {
+  // score = F * logit: F from the bias folding (add = round(b * F)).
+  const auto& last = model.layers.back();
+  auto bias = net->layers().back().bias;
+  int o = int(bias.abs().argmax().item<int64_t>());
+  return double(last.logit_add[std::size_t(o)]) / bias[o].item<double>();
+}
+
+TEST(Lower, IntegerModelMatchesTrainedForwardOnRealImages) {
+  data::Dataset ds = data::load_dataset("mnist", "test").head(300);
+  for (int w_bits : {1, 2}) {
+    auto net = make_network(small_config(w_bits, 2), ds);
+    Model model = lower_network(net, "lower-test");
+    validate(model, "lowered model");
+    ASSERT_EQ(model.layers.size(), 5u);
+    EXPECT_EQ(model.layers[0].weight_kind, WeightKind::kSymmetric);
+    EXPECT_EQ(model.layers[2].weight_kind, w_bits == 1 ? WeightKind::kBinary : WeightKind::kDorefa);
+    EXPECT_EQ(model.layers[3].input.elements(), 12 * 6 * 6);
+    EXPECT_EQ(model.layers.back().output_kind, OutputKind::kLogits);
+    Agreement a = compare(net, model, ds, logit_factor(model, net));
+    EXPECT_GE(a.same_top1, 297) << "w_bits " << w_bits;  // >= 99%
+  }
+}
+
+TEST(Lower, LogitsEqualFloatLogitsWhenNoActivationIsNearAThreshold) {
+  // 8-bit activations everywhere make thresholds dense; most images still agree exactly on
+  // the class, and the integer scores divided by F track the float logits closely.
+  data::Dataset ds = data::load_dataset("mnist", "test").head(100);
+  auto net = make_network(small_config(2, 4), ds);
+  Model model = lower_network(net, "lower-test");
+  Agreement a = compare(net, model, ds, logit_factor(model, net));
+  EXPECT_GE(a.same_top1, 98);
+  EXPECT_LT(a.max_logit_error, 0.5);
+}
+
+TEST(Lower, FullPrecisionActivationsAreRejectedByName) {
+  data::Dataset ds = data::load_dataset("mnist", "test").head(10);
+  auto net = make_network(small_config(1, 32), ds);
+  try {
+    lower_network(net, "x");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("layer 'conv1'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("a_bits = 32"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace dorefa::qmodel::lower
