@@ -1,0 +1,104 @@
+#include "runtime/bgemm/bgemm.hpp"
+
+#include <bit>
+
+#include "runtime/cpu_features.hpp"
+
+namespace dorefa::runtime::bgemm {
+namespace {
+
+// One body, compiled twice: for the baseline ISA and with the popcnt instruction.
+template <int AP>
+inline __attribute__((always_inline)) void gemm_body(const PackedWeights& w, const std::uint64_t* patches,
+                                                     const std::int32_t* sums, int pixels, std::int32_t* acc,
+                                                     int acc_stride) {
+  const int W = w.words, Q = w.weight_planes;
+  for (int p = 0; p < pixels; ++p) {
+    const std::uint64_t* a = patches + std::size_t(p) * std::size_t(AP) * std::size_t(W);
+    const std::int32_t bias = -w.offset * sums[p];
+    std::int32_t* out = acc + std::size_t(p) * std::size_t(acc_stride);
+    for (int o = 0; o < w.out_channels; ++o) {
+      const std::uint64_t* u = w.planes.data() + std::size_t(o) * std::size_t(Q) * std::size_t(W);
+      std::int32_t sum = 0;
+      for (int q = 0; q < Q; ++q)
+        for (int ap = 0; ap < AP; ++ap) {
+          std::int32_t c = 0;
+          for (int i = 0; i < W; ++i) c += std::popcount(u[q * W + i] & a[ap * W + i]);
+          sum += c << (q + ap + 1);
+        }
+      out[o] = sum + bias;
+    }
+  }
+}
+
+template <int AP>
+void gemm_generic_t(const PackedWeights& w, const std::uint64_t* patches, const std::int32_t* sums, int pixels,
+                    std::int32_t* acc, int acc_stride) {
+  gemm_body<AP>(w, patches, sums, pixels, acc, acc_stride);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+template <int AP>
+__attribute__((target("popcnt"))) void gemm_popcnt_t(const PackedWeights& w, const std::uint64_t* patches,
+                                                     const std::int32_t* sums, int pixels, std::int32_t* acc,
+                                                     int acc_stride) {
+  gemm_body<AP>(w, patches, sums, pixels, acc, acc_stride);
+}
+#endif
+
+}  // namespace
+
+PackedWeights pack(std::span<const std::int8_t> w, int out_channels, int fan_in, int weight_bits) {
+  PackedWeights p;
+  p.out_channels = out_channels;
+  p.fan_in = fan_in;
+  p.words = (fan_in + 63) / 64;
+  p.weight_planes = weight_bits;
+  p.offset = (1 << weight_bits) - 1;
+  p.planes.assign(std::size_t(out_channels) * std::size_t(weight_bits) * std::size_t(p.words), 0);
+  for (int o = 0; o < out_channels; ++o)
+    for (int i = 0; i < fan_in; ++i) {
+      const int u = (w[std::size_t(o) * std::size_t(fan_in) + std::size_t(i)] + p.offset) / 2;
+      for (int q = 0; q < weight_bits; ++q)
+        if ((u >> q) & 1)
+          p.planes[(std::size_t(o) * std::size_t(weight_bits) + std::size_t(q)) * std::size_t(p.words) + std::size_t(i / 64)] |=
+              std::uint64_t(1) << (i % 64);
+    }
+  return p;
+}
+
+void gemm_generic(const PackedWeights& w, const std::uint64_t* patches, int act_planes, const std::int32_t* sums,
+                  int pixels, std::int32_t* acc, int acc_stride) {
+  switch (act_planes) {
+    case 1: return gemm_generic_t<1>(w, patches, sums, pixels, acc, acc_stride);
+    case 2: return gemm_generic_t<2>(w, patches, sums, pixels, acc, acc_stride);
+    case 3: return gemm_generic_t<3>(w, patches, sums, pixels, acc, acc_stride);
+    default: return gemm_generic_t<4>(w, patches, sums, pixels, acc, acc_stride);
+  }
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+void gemm_popcnt(const PackedWeights& w, const std::uint64_t* patches, int act_planes, const std::int32_t* sums,
+                 int pixels, std::int32_t* acc, int acc_stride) {
+  switch (act_planes) {
+    case 1: return gemm_popcnt_t<1>(w, patches, sums, pixels, acc, acc_stride);
+    case 2: return gemm_popcnt_t<2>(w, patches, sums, pixels, acc, acc_stride);
+    case 3: return gemm_popcnt_t<3>(w, patches, sums, pixels, acc, acc_stride);
+    default: return gemm_popcnt_t<4>(w, patches, sums, pixels, acc, acc_stride);
+  }
+}
+#endif
+
+GemmFn select(bool simd, std::string* name) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (simd && cpu_features().popcnt) {
+    if (name) *name = "bgemm-popcnt";
+    return gemm_popcnt;
+  }
+#endif
+  (void)simd;
+  if (name) *name = "bgemm-generic";
+  return gemm_generic;
+}
+
+}  // namespace dorefa::runtime::bgemm

@@ -1,0 +1,17 @@
+#pragma once
+// Which instruction-set kernels this CPU can run. The runtime is built for the baseline
+// ISA and picks faster kernels at run time, so one binary runs on every x86-64 (and the
+// ARM build compiles the NEON kernels instead).
+namespace dorefa::runtime {
+
+struct CpuFeatures {
+  bool avx2 = false;    // x86: 256-bit integer SIMD
+  bool popcnt = false;  // x86: hardware population count
+  bool neon = false;    // ARM: Advanced SIMD (compile-time)
+};
+
+// Detected once. DOREFA_RUNTIME_GENERIC=1 in the environment reports none (to test and
+// benchmark the portable kernels).
+const CpuFeatures& cpu_features();
+
+}  // namespace dorefa::runtime

@@ -1,0 +1,203 @@
+#include "runtime/engine.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "qmodel/validate.hpp"
+#include "runtime/bgemm/bgemm.hpp"
+#include "runtime/igemm/igemm.hpp"
+#include "runtime/im2col.hpp"
+#include "runtime/output_stage.hpp"
+#include "util/error.hpp"
+
+namespace dorefa::runtime {
+namespace {
+
+using qmodel::LayerKind;
+using qmodel::OutputKind;
+using qmodel::WeightKind;
+
+enum class Kernel { kIgemm, kBgemm, kMaxPool };
+
+struct LayerPlan {
+  Kernel kernel = Kernel::kIgemm;
+  const qmodel::Layer* layer = nullptr;
+  Window window;
+  igemm::PackedWeights iw;
+  igemm::GemmFn igemm_fn = nullptr;
+  bgemm::PackedWeights bw;
+  bgemm::GemmFn bgemm_fn = nullptr;
+  int planes = 0;  // activation bit-planes (bgemm)
+  std::string name;
+};
+
+// Per-thread buffers, grown once and reused for every image.
+struct Scratch {
+  std::vector<std::uint8_t> act[2];
+  std::vector<std::int16_t> patches;
+  std::vector<std::uint64_t> bits, pixel_bits;
+  std::vector<std::int32_t> sums, acc;
+};
+
+// Bit-serial pays off while weight planes x activation planes stays small; its cost grows
+// with their product, igemm's does not.
+bool use_bgemm(const qmodel::Layer& l) {
+  if (l.weight_kind == WeightKind::kSymmetric) return false;
+  return l.input_bits <= 4 && l.weight_bits * l.input_bits <= 4;
+}
+
+void maxpool_u8(const qmodel::Layer& l, const std::uint8_t* in, std::uint8_t* out) {
+  const qmodel::Shape& is = l.input;
+  const qmodel::Shape& os = l.output;
+  const int C = os.channels;
+  for (int y = 0; y < os.height; ++y)
+    for (int x = 0; x < os.width; ++x) {
+      std::uint8_t* o = out + std::size_t(y * os.width + x) * std::size_t(C);
+      std::fill(o, o + C, std::uint8_t(0));
+      for (int ky = 0; ky < l.kernel; ++ky)
+        for (int kx = 0; kx < l.kernel; ++kx) {
+          const std::uint8_t* a = in + std::size_t((y * l.stride + ky) * is.width + x * l.stride + kx) * std::size_t(C);
+          for (int c = 0; c < C; ++c) o[c] = std::max(o[c], a[c]);
+        }
+    }
+}
+
+}  // namespace
+
+struct Engine::Impl {
+  qmodel::Model model;
+  EngineOptions options;
+  std::vector<LayerPlan> plans;
+
+  void run_one(const std::uint8_t* image, Scratch& s, Inference& result) const {
+    const std::uint8_t* in = image;
+    int which = 0;
+    for (const LayerPlan& p : plans) {
+      const qmodel::Layer& l = *p.layer;
+      std::vector<std::uint8_t>& out = s.act[which];
+      which ^= 1;
+      if (out.size() < std::size_t(l.output.elements())) out.resize(std::size_t(l.output.elements()));
+      if (p.kernel == Kernel::kMaxPool) {
+        maxpool_u8(l, in, out.data());
+        in = out.data();
+        continue;
+      }
+      const int pixels = p.window.pixels();
+      int stride = 0;
+      if (p.kernel == Kernel::kIgemm) {
+        stride = p.iw.acc_stride();
+        s.patches.resize(std::size_t(pixels) * std::size_t(p.iw.fan_in_padded));
+        s.acc.resize(std::size_t(pixels) * std::size_t(stride));
+        im2col_int16(p.window, in, s.patches.data(), p.iw.fan_in_padded);
+        p.igemm_fn(p.iw, s.patches.data(), pixels, s.acc.data());
+      } else {
+        stride = l.out_channels();
+        s.bits.resize(std::size_t(pixels) * std::size_t(p.planes) * std::size_t(p.bw.words));
+        s.sums.resize(std::size_t(pixels));
+        s.acc.resize(std::size_t(pixels) * std::size_t(stride));
+        im2col_bits(p.window, p.planes, p.bw.words, in, s.bits.data(), s.sums.data(), s.pixel_bits);
+        p.bgemm_fn(p.bw, s.bits.data(), p.planes, s.sums.data(), pixels, s.acc.data(), stride);
+      }
+      switch (l.output_kind) {
+        case OutputKind::kThresholds: apply_thresholds(l, s.acc.data(), pixels, stride, out.data()); break;
+        case OutputKind::kRequant: apply_requant(l, s.acc.data(), pixels, stride, out.data()); break;
+        case OutputKind::kLogits:
+          result.scores.resize(std::size_t(l.out_channels()));
+          apply_logits(l, s.acc.data(), result.scores.data());
+          result.top1 = reference::argmax(result.scores);
+          return;
+      }
+      in = out.data();
+    }
+  }
+};
+
+Engine::Engine(qmodel::Model model, EngineOptions options) : impl_(std::make_unique<Impl>()) {
+  qmodel::validate(model, "model '" + model.name + "'");
+  impl_->model = std::move(model);
+  impl_->options = options;
+  for (const qmodel::Layer& l : impl_->model.layers) {
+    LayerPlan p;
+    p.layer = &l;
+    p.window = Window::of(l);
+    std::string kernel;
+    if (l.kind == LayerKind::kMaxPool) {
+      p.kernel = Kernel::kMaxPool;
+      kernel = "maxpool";
+    } else if (use_bgemm(l)) {
+      p.kernel = Kernel::kBgemm;
+      p.planes = l.input_bits;
+      p.bw = bgemm::pack(l.weights, l.out_channels(), int(l.fan_in()), l.weight_bits);
+      p.bgemm_fn = bgemm::select(options.simd, &kernel);
+      kernel += fmt::format(" W{}A{}", l.weight_bits, l.input_bits);
+    } else {
+      p.kernel = Kernel::kIgemm;
+      p.iw = igemm::pack(l.weights, l.out_channels(), int(l.fan_in()));
+      p.igemm_fn = igemm::select(options.simd, &kernel);
+      kernel += fmt::format(" W{}A{}", l.weight_bits, l.input_bits);
+    }
+    p.name = l.name + " " + kernel;
+    impl_->plans.push_back(std::move(p));
+  }
+}
+
+Engine::~Engine() = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+const qmodel::Model& Engine::model() const { return impl_->model; }
+
+std::string Engine::describe() const {
+  std::string s;
+  for (const LayerPlan& p : impl_->plans) s += (s.empty() ? "" : ", ") + p.name;
+  return s;
+}
+
+Inference Engine::run(std::span<const std::uint8_t> image) const {
+  check_image(impl_->model, image);
+  Scratch s;
+  Inference r;
+  impl_->run_one(image.data(), s, r);
+  return r;
+}
+
+std::vector<Inference> Engine::run_batch(std::span<const std::uint8_t> images) const {
+  const std::size_t e = std::size_t(impl_->model.input.elements());
+  if (images.size() % e != 0)
+    throw Error("model '" + impl_->model.name + "': image batch",
+                fmt::format("expected a multiple of {} bytes, found {}", e, images.size()));
+  const std::size_t n = images.size() / e;
+  for (std::size_t i = 0; i < n; ++i) check_image(impl_->model, images.subspan(i * e, e));
+  std::vector<Inference> results(n);
+  int threads = impl_->options.threads > 0 ? impl_->options.threads : int(std::thread::hardware_concurrency());
+  threads = int(std::clamp<std::size_t>(std::size_t(std::max(threads, 1)), 1, std::max<std::size_t>(n, 1)));
+  auto work = [&](std::size_t begin, std::size_t end) {
+    Scratch s;
+    for (std::size_t i = begin; i < end; ++i) impl_->run_one(images.data() + i * e, s, results[i]);
+  };
+  if (threads == 1) {
+    work(0, n);
+    return results;
+  }
+  std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
+  for (int t = 0; t < threads; ++t) {
+    const std::size_t begin = n * std::size_t(t) / std::size_t(threads), end = n * std::size_t(t + 1) / std::size_t(threads);
+    pool.emplace_back([&, t, begin, end] {
+      try {
+        work(begin, end);
+      } catch (...) {
+        errors[std::size_t(t)] = std::current_exception();
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  for (auto& err : errors)
+    if (err) std::rethrow_exception(err);
+  return results;
+}
+
+}  // namespace dorefa::runtime

@@ -1,0 +1,43 @@
+#pragma once
+// The fast CPU runtime: prepares each layer once (packed weights, chosen kernel) and runs
+// batches of images on several threads. Bit-exact with run_reference (tests hold them
+// equal on MNIST); see docs/integer-model.md for the arithmetic.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "qmodel/model.hpp"
+#include "runtime/reference.hpp"
+
+namespace dorefa::runtime {
+
+struct EngineOptions {
+  int threads = 0;    // worker threads for run_batch; 0: all hardware threads
+  bool simd = true;   // false: the portable kernels only (for tests and comparisons)
+};
+
+class Engine {
+ public:
+  // Validates the model and packs every layer's weights for its kernel.
+  explicit Engine(qmodel::Model model, EngineOptions options = {});
+  ~Engine();
+  Engine(Engine&&) noexcept;
+  Engine& operator=(Engine&&) noexcept;
+
+  // One image: model().input.elements() bytes of levels, HWC.
+  Inference run(std::span<const std::uint8_t> image) const;
+  // `images` holds n images back to back; results in the same order.
+  std::vector<Inference> run_batch(std::span<const std::uint8_t> images) const;
+
+  const qmodel::Model& model() const;
+  // The kernel each layer runs, e.g. "conv1 igemm-avx2, pool1 maxpool, conv2 bgemm-popcnt W1A2, ...".
+  std::string describe() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dorefa::runtime

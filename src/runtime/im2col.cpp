@@ -1,0 +1,108 @@
+#include "runtime/im2col.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "runtime/bgemm/bgemm.hpp"
+
+namespace dorefa::runtime {
+
+Window Window::of(const qmodel::Layer& l) {
+  Window w;
+  w.in = l.input;
+  w.out = l.output;
+  w.kernel = l.kernel;
+  w.stride = l.stride;
+  w.padding = l.padding;
+  w.dense = l.kind == qmodel::LayerKind::kDense;
+  return w;
+}
+
+void im2col_int16(const Window& w, const std::uint8_t* in, std::int16_t* patches, int row_stride) {
+  const std::size_t fan = std::size_t(w.fan_in());
+  if (w.dense) {
+    for (std::size_t i = 0; i < fan; ++i) patches[i] = in[i];
+    std::fill(patches + fan, patches + row_stride, std::int16_t(0));
+    return;
+  }
+  const int C = w.in.channels;
+  for (int y = 0; y < w.out.height; ++y)
+    for (int x = 0; x < w.out.width; ++x) {
+      std::int16_t* row = patches + std::size_t(y * w.out.width + x) * std::size_t(row_stride);
+      std::int16_t* dst = row;
+      for (int ky = 0; ky < w.kernel; ++ky) {
+        const int iy = y * w.stride + ky - w.padding;
+        for (int kx = 0; kx < w.kernel; ++kx, dst += C) {
+          const int ix = x * w.stride + kx - w.padding;
+          if (iy < 0 || iy >= w.in.height || ix < 0 || ix >= w.in.width) {
+            std::fill(dst, dst + C, std::int16_t(0));
+          } else {
+            const std::uint8_t* src = in + std::size_t(iy * w.in.width + ix) * std::size_t(C);
+            for (int c = 0; c < C; ++c) dst[c] = src[c];
+          }
+        }
+      }
+      std::fill(row + fan, row + row_stride, std::int16_t(0));
+    }
+}
+
+void im2col_bits(const Window& w, int planes, int words, const std::uint8_t* in, std::uint64_t* patches,
+                 std::int32_t* sums, std::vector<std::uint64_t>& pixel_bits) {
+  const std::size_t row = std::size_t(planes) * std::size_t(words);
+  std::memset(patches, 0, std::size_t(w.pixels()) * row * sizeof(std::uint64_t));
+  if (w.dense) {
+    const std::int64_t fan = w.fan_in();
+    std::int32_t sum = 0;
+    for (std::int64_t base = 0; base < fan; base += 64) {
+      const int n = int(std::min<std::int64_t>(64, fan - base));
+      for (int p = 0; p < planes; ++p) {
+        std::uint64_t bits = 0;
+        for (int j = 0; j < n; ++j) bits |= std::uint64_t((in[base + j] >> p) & 1) << j;
+        patches[std::size_t(p) * std::size_t(words) + std::size_t(base / 64)] = bits;
+      }
+      for (int j = 0; j < n; ++j) sum += in[base + j];
+    }
+    sums[0] = sum;
+    return;
+  }
+  // Each input pixel's channels as bit strings per plane, and its level sum.
+  const int C = w.in.channels;
+  const int cw = (C + 63) / 64;
+  const int in_pixels = w.in.height * w.in.width;
+  pixel_bits.assign(std::size_t(in_pixels) * std::size_t(planes * cw + 1), 0);
+  const std::size_t pstride = std::size_t(planes * cw + 1);  // last slot: the level sum
+  for (int px = 0; px < in_pixels; ++px) {
+    const std::uint8_t* a = in + std::size_t(px) * std::size_t(C);
+    std::uint64_t* bits = pixel_bits.data() + std::size_t(px) * pstride;
+    std::uint64_t sum = 0;
+    for (int c = 0; c < C; ++c) {
+      sum += a[c];
+      for (int p = 0; p < planes; ++p)
+        bits[std::size_t(p * cw + c / 64)] |= std::uint64_t((a[c] >> p) & 1) << (c % 64);
+    }
+    bits[pstride - 1] = sum;
+  }
+  for (int y = 0; y < w.out.height; ++y)
+    for (int x = 0; x < w.out.width; ++x) {
+      const int op = y * w.out.width + x;
+      std::uint64_t* dst = patches + std::size_t(op) * row;
+      std::int32_t sum = 0;
+      std::size_t at = 0;
+      for (int ky = 0; ky < w.kernel; ++ky) {
+        const int iy = y * w.stride + ky - w.padding;
+        for (int kx = 0; kx < w.kernel; ++kx, at += std::size_t(C)) {
+          const int ix = x * w.stride + kx - w.padding;
+          if (iy < 0 || iy >= w.in.height || ix < 0 || ix >= w.in.width) continue;  // zeros already
+          const std::uint64_t* bits = pixel_bits.data() + std::size_t(iy * w.in.width + ix) * pstride;
+          sum += std::int32_t(bits[pstride - 1]);
+          for (int p = 0; p < planes; ++p)
+            for (int k = 0; k < cw; ++k)
+              bgemm::append_bits(dst + std::size_t(p) * std::size_t(words), at + std::size_t(k) * 64, bits[p * cw + k],
+                                 std::min(64, C - 64 * k));
+        }
+      }
+      sums[op] = sum;
+    }
+}
+
+}  // namespace dorefa::runtime
