@@ -24,16 +24,18 @@ struct SyntheticSpec {
   int last_weight_bits = 8;           // the logits layer
   int activation_bits = 2;            // every hidden activation
   bool requant = false;               // hidden outputs by requant (W8A8 style) instead of thresholds
-  std::vector<int> conv_channels = {16, 32};  // lenet: output channels of the two convs
+  std::vector<int> conv_channels = {16, 64};  // lenet: output channels of the convs (configs/lenet.toml)
   int kernel = 5;                     // lenet conv kernel
   int padding = 0;                    // lenet conv padding
   int pool = 2;                       // lenet max-pool kernel = stride (1: no pooling layers)
-  std::vector<int> hidden = {64};     // dense hidden widths (lenet: after the convs; mlp: all)
+  std::vector<int> hidden = {128};    // dense hidden widths (lenet: after the convs; mlp: all)
   std::string dataset = "mnist";      // calibration images come from its train split
   std::size_t calibration_images = 256;
 };
 
 // Shorthands for the shapes the benchmarks and the hardware tests use.
+// The lenet shapes follow configs/lenet.toml: 28x28x1 -> conv5 16 -> pool2 -> conv5 64 -> pool2
+// -> dense 128 -> dense 10 (about 2.0M MACs).
 SyntheticSpec lenet_w1a2_spec();   // 8-bit first conv, binary weights, 2-bit activations
 SyntheticSpec lenet_w8a8_spec();   // 8-bit everything, requant outputs
 SyntheticSpec mlp_w2a2_spec();     // 784-128-64-10, 2-bit dorefa weights and activations

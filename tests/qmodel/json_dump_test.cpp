@@ -26,7 +26,7 @@ TEST(JsonDump, SummarizesLayersAndIncludesWeightsOnlyWhenAsked) {
   EXPECT_LE(j["layers"][2]["accumulator_range"][1].get<int>(), 1200);
 
   nlohmann::json full = to_json(m, true);
-  ASSERT_EQ(full["layers"][2]["weights"].size(), 32u);
+  ASSERT_EQ(full["layers"][2]["weights"].size(), 64u);
   EXPECT_EQ(full["layers"][2]["weights"][3].size(), 400u);
   EXPECT_EQ(full["layers"][2]["weights"][3][7].get<int>(), m.layers[2].weights[3 * 400 + 7]);
   EXPECT_EQ(full["layers"][0]["thresholds"][15][2].get<int>(), m.layers[0].thresholds[15 * 3 + 2]);

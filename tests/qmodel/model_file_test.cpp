@@ -231,7 +231,7 @@ TEST_F(ModelFile, CorruptedFilesAreEachRejectedWithTheirOwnMessage) {
   expect_model_rejected("weight_bits_kind", [](Model& m) { m.layers[2].weight_bits = 2; },
                         {"layer 2 'conv2': weight_bits", "expected 1, found 2"});
   expect_model_rejected("weight_count", [](Model& m) { m.layers[4].weights.resize(100); },
-                        {"layer 4 'fc1': weights", "expected 32768 values (64 outputs x 512 fan-in), found 100"});
+                        {"layer 4 'fc1': weights", "expected 131072 values (128 outputs x 1024 fan-in), found 100"});
   expect_model_rejected("maxpool_padding", [](Model& m) { m.layers[1].padding = 1; },
                         {"layer 1 'pool1': padding", "expected 0, found 1"});
   expect_model_rejected("maxpool_weights", [](Model& m) { m.layers[3].weights = {1}; },
@@ -254,9 +254,9 @@ TEST_F(ModelFile, CorruptedFilesAreEachRejectedWithTheirOwnMessage) {
     Layer& l = m.layers[4];
     l.output_kind = OutputKind::kRequant;
     l.thresholds.clear();
-    l.requant_bias.assign(64, 0);
-    l.requant_mult.assign(64, 1);
-    l.requant_shift.assign(64, 5);
+    l.requant_bias.assign(128, 0);
+    l.requant_mult.assign(128, 1);
+    l.requant_shift.assign(128, 5);
     l.requant_shift[9] = 0;
   }, {"layer 4 'fc1': requant_shift[9]", "expected 1 .. 62, found 0"});
   expect_model_rejected("requant_overflow", [](Model& m) {

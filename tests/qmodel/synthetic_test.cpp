@@ -32,7 +32,7 @@ TEST(Synthetic, LenetW1A2IsValidAndSpreadsActivationsOverAllLevels) {
   ASSERT_EQ(m.layers.size(), 6u);
   EXPECT_EQ(m.layers[0].weight_kind, WeightKind::kSymmetric);
   EXPECT_EQ(m.layers[2].weight_kind, WeightKind::kBinary);
-  EXPECT_EQ(m.layers[3].output, (Shape{4, 4, 32}));
+  EXPECT_EQ(m.layers[3].output, (Shape{4, 4, 64}));
   auto hist = level_histograms(m, 50);
   for (std::size_t k = 0; k + 1 < hist.size(); ++k)
     for (std::size_t level = 0; level < hist[k].size(); ++level)
