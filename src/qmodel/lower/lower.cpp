@@ -1,0 +1,55 @@
+#include "qmodel/lower/lower.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "qmodel/lower/fold.hpp"
+#include "qmodel/lower/network_walk.hpp"
+#include "util/error.hpp"
+
+namespace dorefa::qmodel::lower {
+
+Model lower_network(const train::Network& network, const std::string& name) {
+  const train::ModelConfig& config = network->config();
+  NetworkWalk walk(network);
+  for (const train::LayerHandle& handle : network->layers()) {
+    const std::string where = fmt::format("{} layer '{}'", config.source, handle.config.name);
+    if (!walk.visit_geometry(handle)) continue;  // flatten and maxpool need no arithmetic
+    IntegerWeights weights = walk.integer_weights(handle);
+    Layer& layer = walk.emit_weight_layer(handle, weights);
+    const double s_in = walk.input_scale(handle);
+    const int outs = layer.output.channels;
+    if (handle.config.last) {
+      std::vector<double> gain(static_cast<std::size_t>(outs)), bias(static_cast<std::size_t>(outs));
+      auto b = handle.bias.to(torch::kDouble).contiguous();
+      for (int o = 0; o < outs; ++o) {
+        gain[std::size_t(o)] = weights.scale[std::size_t(o)] * s_in;
+        bias[std::size_t(o)] = b[o].item<double>();
+      }
+      FoldedLogits logits = fold_logits(gain, bias);
+      layer.output_kind = OutputKind::kLogits;
+      layer.output_bits = 32;
+      layer.logit_mul = std::move(logits.mul);
+      layer.logit_add = std::move(logits.add);
+      continue;
+    }
+    const int a_bits = handle.config.a_bits;
+    if (a_bits < 1 || a_bits > 8) {
+      throw Error(where, fmt::format("a_bits = {} cannot be lowered to thresholds (expected 1..8; "
+                                     "use `dorefa lower --ptq` for full-precision models)", a_bits));
+    }
+    layer.output_kind = OutputKind::kThresholds;
+    layer.output_bits = a_bits;
+    for (int o = 0; o < outs; ++o) {
+      ChannelAffine affine = walk.batch_norm_affine(handle, o, weights.scale[std::size_t(o)] * s_in);
+      FoldedThresholds folded = fold_thresholds(affine, a_bits);
+      if (folded.negate) walk.negate_channel(layer, o);
+      layer.thresholds.insert(layer.thresholds.end(), folded.thresholds.begin(), folded.thresholds.end());
+    }
+    walk.set_output_bits(a_bits);
+  }
+  return walk.finish(name);
+}
+
+}  // namespace dorefa::qmodel::lower
