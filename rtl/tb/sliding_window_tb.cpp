@@ -76,7 +76,7 @@ void run_case(Model& model, int sel, const char* text, Report& rep) {
   make_streams(q, images, rng, in, out);
   RunResult r = run_stream(model, in, out, RunOptions{}, q.os * q.b);
   const double ideal = double(images) * double(std::max(q.in_beats(), q.out_beats()));
-  const double eff = ideal / double(r.cycles);
+  const double eff = r.ok ? ideal / double(r.cycles) : 0.0;
   char buf[96];
   std::snprintf(buf, sizeof buf, "eff=%.3f (ideal %.0f cycles)", eff, ideal);
   rep.check(name + " full-rate", r, buf);
