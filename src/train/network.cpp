@@ -97,9 +97,12 @@ NetworkImpl::NetworkImpl(ModelConfig config) : config_(std::move(config)) {
   }
 }
 
-torch::Tensor NetworkImpl::forward(const torch::Tensor& images) {
+torch::Tensor NetworkImpl::forward(const torch::Tensor& images) { return forward_observed(images, nullptr); }
+
+torch::Tensor NetworkImpl::forward_observed(const torch::Tensor& images, const LayerObserver& observe) {
   torch::Tensor x = images_to_input(images);
-  for (const LayerHandle& h : layers_) {
+  for (std::size_t index = 0; index < layers_.size(); ++index) {
+    const LayerHandle& h = layers_[index];
     const LayerConfig& c = h.config;
     switch (h.kind) {
       case LayerKind::kMaxPool: x = torch::max_pool2d(x, {c.kernel, c.kernel}, {c.stride, c.stride}); break;
@@ -120,6 +123,7 @@ torch::Tensor NetworkImpl::forward(const torch::Tensor& images) {
         break;
       }
     }
+    if (observe) observe(index, x);
   }
   return x;
 }

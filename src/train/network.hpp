@@ -12,6 +12,7 @@
 //   last layer: logits = linear(x, w_q) + bias (float), no BN, no activation.
 #include <torch/torch.h>
 
+#include <functional>
 #include <vector>
 
 #include "train/config.hpp"
@@ -64,6 +65,11 @@ class NetworkImpl : public torch::nn::Module {
 
   // images: uint8 [N, H, W, C]; returns logits [N, classes].
   torch::Tensor forward(const torch::Tensor& images);
+
+  // The same forward pass, calling `observe(i, output)` after every layer i of layers()
+  // (post-quantizer activations for hidden layers): calibration and cross-checks.
+  using LayerObserver = std::function<void(std::size_t, const torch::Tensor&)>;
+  torch::Tensor forward_observed(const torch::Tensor& images, const LayerObserver& observe);
 
   // Every layer in execution order, flatten included (before the first dense after a conv).
   const std::vector<LayerHandle>& layers() const { return layers_; }
