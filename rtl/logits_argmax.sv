@@ -6,7 +6,7 @@ module logits_argmax #(
     parameter int NUM_CLASSES = 10,
     parameter int PE = 2,
     parameter int ACC_BITS = 16,
-    parameter PARAM_FILE = "logits.mem",
+    parameter PARAM_FILE = "",  // "" = no image (memory left uninitialized)
     parameter int EMIT_SCORES = 0,
     localparam int OUT_W = (EMIT_SCORES != 0) ? 64 : 16
 ) (
@@ -36,8 +36,14 @@ module logits_argmax #(
   } state_t;
   state_t state;
 
+  /* verilator lint_off UNDRIVEN */
   logic [95:0] pmem[0:NUM_CLASSES-1];
-  initial $readmemh(PARAM_FILE, pmem);
+  /* verilator lint_on UNDRIVEN */
+  generate
+    if (PARAM_FILE != "") begin : g_pinit
+      initial $readmemh(PARAM_FILE, pmem);
+    end
+  endgenerate
 
   logic [PE*ACC_BITS-1:0] hold;
   logic [LW-1:0] lane;

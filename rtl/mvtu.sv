@@ -21,8 +21,8 @@ module mvtu #(
     parameter int OUTPUT_MODE = 0,
     parameter int OUT_BITS = 2,
     parameter int NUM_VEC = 1,
-    parameter WEIGHT_FILE = "weights.mem",
-    parameter THRESH_FILE = "thresholds.mem",
+    parameter WEIGHT_FILE = "",  // "" = no image (memory left uninitialized)
+    parameter THRESH_FILE = "",
     localparam int OUT_ELEM = (OUTPUT_MODE == 0) ? OUT_BITS : ACC_BITS
 ) (
     input  logic                     clk,
@@ -99,8 +99,14 @@ module mvtu #(
   logic [INW-1:0] in_q, x1;
   logic [WW-1:0] w1;
 
+  /* verilator lint_off UNDRIVEN */
   logic [WW-1:0] wmem[0:SF*NF-1];
-  initial $readmemh(WEIGHT_FILE, wmem);
+  /* verilator lint_on UNDRIVEN */
+  // Guarded so that reading the module with its default parameters (as Yosys does
+  // before any chparam) does not try to open a file.
+  if (WEIGHT_FILE != "") begin : g_winit
+    initial $readmemh(WEIGHT_FILE, wmem);
+  end
   always_ff @(posedge clk) begin
     if (en) w1 <= wmem[wa0];
   end
@@ -214,9 +220,13 @@ module mvtu #(
   logic [PE*OUT_ELEM-1:0] out_c;
   generate
     if (OUTPUT_MODE == 0) begin : g_thr
+      /* verilator lint_off UNDRIVEN */
       logic [TW-1:0] tmem[0:NF-1];
+      /* verilator lint_on UNDRIVEN */
       logic [TW-1:0] t3;
-      initial $readmemh(THRESH_FILE, tmem);
+      if (THRESH_FILE != "") begin : g_tinit
+        initial $readmemh(THRESH_FILE, tmem);
+      end
       always_ff @(posedge clk) begin
         if (en) t3 <= tmem[g2];
       end
