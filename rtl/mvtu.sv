@@ -21,6 +21,7 @@ module mvtu #(
     parameter int OUTPUT_MODE = 0,
     parameter int OUT_BITS = 2,
     parameter int NUM_VEC = 1,
+    parameter int USE_DSP = 1,  // W_BITS = 8: 1 = `*` (DSP48), 0 = LUT shift-add
     parameter WEIGHT_FILE = "",  // "" = no image (memory left uninitialized)
     parameter THRESH_FILE = "",
     localparam int OUT_ELEM = (OUTPUT_MODE == 0) ? OUT_BITS : ACC_BITS
@@ -167,13 +168,25 @@ module mvtu #(
           logic [W_BITS-1:0] w;
           assign x = x1[j*IN_BITS+:IN_BITS];
           assign w = w1[(p*SIMD+j)*W_BITS+:W_BITS];
-          if (W_BITS >= 8) begin : g_dsp
+          if (W_BITS >= 8 && USE_DSP != 0) begin : g_dsp
             logic signed [PW-1:0] pr;
             assign pr = $signed({1'b0, x}) * $signed(w);
             assign prods[j*PW+:PW] = pr;
-          end else begin : g_lut
-            // Shift-add multiplier (two's complement weight, MSB has weight -2^(W-1));
-            // written out so that synthesis builds it from LUTs, not a DSP.
+          end else if (IN_BITS < W_BITS) begin : g_lut_x
+            // Shift-add over the (narrower, unsigned) input bits: IN_BITS-1 adders.
+            logic [PW-1:0] pr, ws;
+            assign ws = {{(PW - W_BITS) {w[W_BITS-1]}}, w};
+            always_comb begin
+              pr = '0;
+              for (int b = 0; b < IN_BITS; b = b + 1) begin
+                if (x[b]) pr = pr + (ws << b);
+              end
+            end
+            assign prods[j*PW+:PW] = pr;
+          end else begin : g_lut_w
+            // Shift-add over the weight bits (two's complement, the MSB weighs
+            // -2^(W-1)). Both LUT forms are written out so that synthesis never puts
+            // them on a DSP.
             logic [PW-1:0] pr;
             always_comb begin
               pr = '0;

@@ -3,7 +3,7 @@
 # errors) over a few parameter sets per module, and Yosys reads and elaborates each one.
 # Usage: check_rtl.sh RTL_DIR
 set -eu
-rtl=${1:-$(dirname "$0")/..}
+rtl=$(cd "${1:-$(dirname "$0")/..}" && pwd)
 cd "$rtl"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -31,6 +31,8 @@ lint mvtu mvtu.sv adder_tree.sv -GWEIGHT_FILE="\"$tmp/w.mem\"" -GTHRESH_FILE="\"
 lint mvtu mvtu.sv adder_tree.sv -GW_BITS=8 -GIN_BITS=8 -GSIMD=1 -GPE=1 -GWEIGHT_FILE="\"$tmp/w.mem\""
 lint mvtu mvtu.sv adder_tree.sv -GW_BITS=3 -GOUTPUT_MODE=1 -GSIMD=8 -GPE=4 -GNUM_VEC=7
 lint mvtu mvtu.sv adder_tree.sv -GMW=9 -GSIMD=9 -GMH=16 -GPE=16
+lint mvtu mvtu.sv adder_tree.sv -GW_BITS=8 -GUSE_DSP=0 -GIN_BITS=2
+lint mvtu mvtu.sv adder_tree.sv -GW_BITS=8 -GUSE_DSP=0 -GIN_BITS=8
 lint maxpool maxpool.sv
 lint maxpool maxpool.sv -GKERNEL=3 -GIN_H=7 -GIN_W=8 -GSIMD=1
 lint logits_argmax logits_argmax.sv
