@@ -65,10 +65,11 @@ class TopWriter {
         out.name);
   }
 
-  // An axis_fifo after `in`, returning the new stream.
-  Stream fifo(const Stream& in, const std::string& inst) {
+  // An axis_fifo after `in`, returning the new stream; `min_depth` raises the depth.
+  Stream fifo(const Stream& in, const std::string& inst, std::int64_t min_depth = 0) {
     Stream out = wire(in.elems, in.bits);
-    const int depth = in.width() > 256 ? std::max(2, fifo_depth_ / 2) : fifo_depth_;
+    int depth = in.width() > 256 ? std::max(2, fifo_depth_ / 2) : fifo_depth_;
+    while (depth < min_depth && depth < 4096) depth *= 2;
     instance("axis_fifo", inst, {{"DATA_WIDTH", std::to_string(in.width())}, {"DEPTH", std::to_string(depth)}}, in,
              out);
     return out;
@@ -93,6 +94,27 @@ std::string safe_name(const std::string& name) {
   for (char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
   if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "l_" + out;
   return out;
+}
+
+// Minimum depth of the FIFO in front of layer `next`, so that producers keep working
+// while a consumer is busy (measured rate near the folding's ideal):
+// - a conv's sliding window reads an image's first KERNEL-1 rows before its first window
+//   and reads nothing while it emits the previous image's last windows: queue KERNEL
+//   padded input rows;
+// - an mvtu takes its input vector only during output group 0 and then replays it for
+//   NF-1 groups: in front of a dense layer queue a whole input vector (SF beats), else
+//   the upstream stalls for (NF-1)*SF cycles every image.
+std::int64_t depth_before(const qmodel::Model& model, const Folding& folding, std::size_t next, int elems_per_beat) {
+  if (next >= model.layers.size()) return 0;
+  const Layer& l = model.layers[next];
+  const int e = std::max(1, elems_per_beat);
+  if (l.kind == LayerKind::kConv)
+    return std::int64_t(l.kernel) * (l.input.width + 2 * l.padding) * (l.input.channels / e);
+  if (l.kind == LayerKind::kDense) {
+    const LayerFolding* f = folding.find(l.name);
+    if (f && f->simd == e) return l.fan_in() / e;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -191,7 +213,7 @@ DesignInfo compile_design(const qmodel::Model& model, const CompileOptions& o) {
 
   TopWriter w(o.fifo_depth);
   Stream in{"s_axis", 1, 8};
-  Stream cur = w.fifo(in, "u_in_fifo");
+  Stream cur = w.fifo(in, "u_in_fifo", depth_before(model, folding, 0, 1));
   std::string table;
   for (std::size_t i = 0; i < model.layers.size(); ++i) {
     const Layer& l = model.layers[i];
@@ -209,7 +231,7 @@ DesignInfo compile_design(const qmodel::Model& model, const CompileOptions& o) {
                   {"SIMD", std::to_string(cur.elems)}, {"IN_H", std::to_string(l.input.height)},
                   {"IN_W", std::to_string(l.input.width)}, {"KERNEL", std::to_string(l.kernel)}},
                  cur, out);
-      cur = w.fifo(out, "u_" + n + "_fifo");
+      cur = w.fifo(out, "u_" + n + "_fifo", depth_before(model, folding, i + 1, out.elems));
       continue;
     }
     const LayerFolding& f = *folding.find(l.name);
@@ -246,7 +268,8 @@ DesignInfo compile_design(const qmodel::Model& model, const CompileOptions& o) {
                      {{"ELEM_BITS", std::to_string(cur.bits)}, {"IN_ELEMS", std::to_string(cur.elems)},
                       {"OUT_ELEMS", std::to_string(size)}},
                      cur, out);
-          cur = w.fifo(out, fmt::format("u_{}_wc{}_fifo", n, k++));
+          const bool final_size = size == f.simd;
+          cur = w.fifo(out, fmt::format("u_{}_wc{}_fifo", n, k++), final_size ? l.fan_in() / f.simd : 0);
         }
       }
     }
@@ -264,7 +287,7 @@ DesignInfo compile_design(const qmodel::Model& model, const CompileOptions& o) {
                 {"OUT_BITS", std::to_string(logits ? 1 : l.output_bits)}, {"NUM_VEC", std::to_string(num_vec)},
                 {"WEIGHT_FILE", q(wfile)}, {"THRESH_FILE", q(tfile)}},
                cur, out);
-    cur = w.fifo(out, "u_" + n + "_fifo");
+    cur = w.fifo(out, "u_" + n + "_fifo", depth_before(model, folding, i + 1, out.elems));
     if (last) {
       const std::string pfile = "mem/" + n + "_logits.hex";
       util::write_file_atomic(dir / pfile, logits_param_image(l));

@@ -1,0 +1,92 @@
+#include "hw/simulate.hpp"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "hw/generator.hpp"
+#include "qmodel/model_file.hpp"
+#include "qmodel/synthetic.hpp"
+#include "util/atomic_file.hpp"
+
+namespace dorefa::hw {
+namespace {
+namespace fs = std::filesystem;
+
+// A fixed folder, so a rerun reuses the Verilator build (the stamp rebuilds on change).
+fs::path design_dir(const std::string& name) { return fs::temp_directory_path() / ("dorefa_hw_sim_" + name); }
+
+DesignInfo compile_to(const qmodel::Model& m, const fs::path& dir, const std::string& folding_toml = "") {
+  fs::path model_file = dir.string() + ".dqm";
+  qmodel::save_model(m, model_file);
+  CompileOptions o;
+  o.out_dir = dir;
+  o.model_file = model_file;
+  if (!folding_toml.empty()) {
+    o.folding_file = dir.string() + "_folding.toml";
+    util::write_file_atomic(o.folding_file, folding_toml);
+  }
+  return compile_design(m, o);
+}
+
+TEST(Simulate, SmallLenetIsBitExactOnRealImagesWithRandomStalls) {
+  qmodel::SyntheticSpec s = qmodel::lenet_w1a2_spec();
+  s.conv_channels = {4, 8};
+  s.kernel = 3;
+  s.hidden = {16};
+  s.calibration_images = 64;
+  qmodel::Model m = qmodel::make_synthetic_model(s, 5);
+  fs::path dir = design_dir("lenet");
+  DesignInfo d = compile_to(m, dir);
+  SimOptions o;
+  o.design_dir = dir;
+  o.images = 120;
+  o.stall_in = 0.3;
+  o.stall_out = 0.3;
+  o.steady_images = 8;
+  o.seed = 7;
+  SimReport r = simulate_design(o);
+  EXPECT_EQ(r.mismatches, 0u) << (r.first_mismatches.empty() ? "" : r.first_mismatches[0].what);
+  EXPECT_EQ(r.outputs_checked, 1u + 8u + 120u);
+  EXPECT_DOUBLE_EQ(r.accuracy, r.reference_accuracy);
+  EXPECT_GT(r.latency_cycles, 784);  // at least the whole image must stream in
+  EXPECT_GE(r.steady_cycles, double(d.ideal_cycles) * 0.99);  // cannot beat the folding
+  EXPECT_GE(r.ideal_ratio(), 0.9);  // FIFOs sized so the pipeline keeps the bottleneck busy
+  EXPECT_GT(r.stalled_cycles_per_image, r.steady_cycles);  // stalls cost time
+  auto j = nlohmann::json::parse(util::read_file_text(dir / "sim" / "results.json"));
+  EXPECT_EQ(j["mismatches"].get<std::size_t>(), 0u);
+  EXPECT_EQ(j["images"].get<std::size_t>(), 120u);
+  // A second run reuses the Verilator build.
+  o.images = 20;
+  SimReport again = simulate_design(o);
+  EXPECT_FALSE(again.rebuilt);
+  EXPECT_EQ(again.mismatches, 0u);
+}
+
+TEST(Simulate, MlpWithMultiBitWeightsAndWidthConvertersIsBitExact) {
+  qmodel::SyntheticSpec s = qmodel::mlp_w2a2_spec();
+  s.hidden = {32, 16};
+  s.calibration_images = 64;
+  qmodel::Model m = qmodel::make_synthetic_model(s, 6);
+  // SIMDs chosen so that every dense layer needs a width converter in front.
+  std::string toml;
+  for (const auto& l : m.layers) {
+    const int simd = l.fan_in() == 784 ? 16 : 8;
+    toml += "[" + l.name + "]\npe = " + std::to_string(l.out_channels() == 10 ? 2 : 4) +
+            "\nsimd = " + std::to_string(simd) + "\n";
+  }
+  fs::path dir = design_dir("mlp");
+  compile_to(m, dir, toml);
+  SimOptions o;
+  o.design_dir = dir;
+  o.images = 60;
+  o.seed = 3;
+  SimReport r = simulate_design(o);
+  EXPECT_EQ(r.mismatches, 0u);
+  EXPECT_EQ(r.images, 60u);
+  EXPECT_GT(r.accuracy, 0.0);
+}
+
+}  // namespace
+}  // namespace dorefa::hw
