@@ -406,24 +406,24 @@ void set_hidden_bits(ModelConfig& cfg, int w, int a, int g) {
 }
 
 std::array<int, 3> parse_bits_triple(const std::string& text) {
-  std::array<int, 3> v{};
+  std::vector<std::string> parts;
   std::istringstream is(text);
   std::string part;
-  int i = 0;
-  while (std::getline(is, part, ',')) {
-    if (i >= 3) break;
+  while (std::getline(is, part, ',')) parts.push_back(part);
+  if (parts.size() != 3) throw Error("bits '" + text + "'", "expected exactly three values W,A,G like 1,2,32");
+  std::array<int, 3> v{};
+  for (int i = 0; i < 3; ++i) {
     try {
       std::size_t used = 0;
-      v[i] = std::stoi(part, &used);
-      if (used != part.size()) throw std::invalid_argument(part);
+      v[i] = std::stoi(parts[i], &used);
+      if (used != parts[i].size()) throw std::invalid_argument(parts[i]);
     } catch (const std::exception&) {
       throw Error("bits '" + text + "'", "expected W,A,G integers like 1,2,32");
     }
-    ++i;
   }
-  if (i != 3 || is.rdbuf()->in_avail() > 0) throw Error("bits '" + text + "'", "expected exactly three values W,A,G");
-  for (int b : v)
-    if (!valid_bits(b) && !(b > 8 && b <= 16)) throw Error("bits '" + text + "'", "each of W,A,G must be 1..8 or 32");
+  if (!valid_bits(v[0]) || !valid_bits(v[1])) throw Error("bits '" + text + "'", "W and A must be 1..8 or 32");
+  if (!((v[2] >= 1 && v[2] <= 16) || v[2] == kFullPrecision))
+    throw Error("bits '" + text + "'", "G must be 1..16 or 32");
   return v;
 }
 

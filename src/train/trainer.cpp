@@ -34,12 +34,25 @@ void set_threads(int threads) {
   torch::set_num_threads(n);
 }
 
+// libtorch's BLAS_INFO plus the library the dynamic loader actually mapped (Debian's
+// "generic" BLAS is libblas.so.3, an alternative that should resolve to OpenBLAS).
 std::string blas_info() {
   std::string cfg = at::show_config();
-  auto pos = cfg.find("BLAS_INFO=");
-  if (pos == std::string::npos) return "unknown";
-  auto end = cfg.find_first_of(",\n", pos);
-  return cfg.substr(pos + 10, end - pos - 10);
+  std::string info = "unknown";
+  if (auto pos = cfg.find("BLAS_INFO="); pos != std::string::npos) {
+    auto end = cfg.find_first_of(",\n", pos);
+    info = cfg.substr(pos + 10, end - pos - 10);
+  }
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    auto slash = line.find('/');
+    if (slash == std::string::npos || line.find("libblas.so") == std::string::npos) continue;
+    std::error_code ec;
+    fs::path real = fs::canonical(line.substr(slash), ec);
+    return info + " -> " + (ec ? line.substr(slash) : real.string());
+  }
+  return info;
 }
 
 // uint8 [count, H, W, C] from `ds` at order[begin..begin+count), randomly shifted if pad > 0.
