@@ -12,7 +12,7 @@ namespace {
 struct TrainArgs {
   std::string config;
   std::string out;
-  int epochs = 0, batch_size = 0, augment_pad = -1, threads = 0;
+  int epochs = 0, batch_size = 0, augment_pad = -1, threads = 0, val_size = 0;
   double lr = 0;
   std::string dataset, bits;
   long long seed = -1;
@@ -30,6 +30,7 @@ void run_train(const TrainArgs& a) {
   if (!a.dataset.empty()) o.dataset = a.dataset;
   if (a.seed >= 0) o.seed = std::uint64_t(a.seed);
   if (a.augment_pad >= 0) o.augment_pad = a.augment_pad;
+  if (a.val_size > 0) o.val_size = a.val_size;
   if (!a.bits.empty()) o.bits = train::parse_bits_triple(a.bits);
   train::apply_overrides(cfg, o);
 
@@ -70,6 +71,7 @@ const CommandRegistration kRegistration(20, [](CLI::App& root) {
   cmd->add_option("--lr", a->lr, "Override [train] lr");
   cmd->add_option("--seed", a->seed, "Override [train] seed");
   cmd->add_option("--augment-pad", a->augment_pad, "Override [train] augment_pad (0 = off)");
+  cmd->add_option("--val-size", a->val_size, "Override [train] val_size (images held out for validation)");
   cmd->add_flag("--resume", a->resume, "Continue the run in --out from its last.pt");
   cmd->add_option("--sweep", a->sweep, "Train each W,A,G triple (e.g. --sweep 1,2,32 2,2,32 1,2,6); "
                                        "writes sweep.csv and sweep.md in --out");

@@ -315,6 +315,7 @@ void apply_overrides(ModelConfig& cfg, const TrainOverrides& o) {
   if (o.dataset) cfg.train.dataset = *o.dataset;
   if (o.seed) cfg.train.seed = *o.seed;
   if (o.augment_pad) cfg.train.augment_pad = *o.augment_pad;
+  if (o.val_size) cfg.train.val_size = *o.val_size;
   if (o.bits) set_hidden_bits(cfg, (*o.bits)[0], (*o.bits)[1], (*o.bits)[2]);
   validate(cfg);
 }

@@ -57,6 +57,7 @@ struct TrainOverrides {
   std::optional<std::string> dataset;
   std::optional<std::uint64_t> seed;
   std::optional<int> augment_pad;
+  std::optional<int> val_size;
   std::optional<std::array<int, 3>> bits;  // hidden W, A, G
 };
 void apply_overrides(ModelConfig& config, const TrainOverrides& overrides);
