@@ -237,6 +237,7 @@ ModelConfig parse_config(const std::string& text, const std::string& source) {
   read_int(cfg, *model, "", "a_bits", def_a);
   read_int(cfg, *model, "", "g_bits", def_g);
 
+  std::vector<std::pair<std::size_t, std::int64_t>> expected_in;  // (layer index, in_features)
   const toml::array* layers = root["layers"].as_array();
   if (!layers) fail(cfg, "", "layers", "missing [[layers]] tables");
   std::size_t count = layers->size();
@@ -289,11 +290,10 @@ ModelConfig parse_config(const std::string& text, const std::string& source) {
     read_int(cfg, *lt, id, "g_bits", l.g_bits);
     cfg.layers.push_back(l);
     if (const toml::node* inf = lt->get("in_features")) {
-      // Optional cross-check written by hand: must equal the flattened input size.
+      // Optional hand-written cross-check; shapes are derived in validate(), checked below.
       auto v = inf->value_exact<std::int64_t>();
       if (!v) fail(cfg, id, "in_features", "expected an integer");
-      // Shapes are derived in validate(); stash the expectation and check afterwards.
-      cfg.layers.back().kernel = -int(*v);  // temporary marker, restored below
+      expected_in.emplace_back(cfg.layers.size() - 1, *v);
     }
   }
 
@@ -319,14 +319,6 @@ ModelConfig parse_config(const std::string& text, const std::string& source) {
     read_int(cfg, *t, "", "val_size", tc.val_size);
   }
 
-  // Pull out the in_features markers before validation.
-  std::vector<std::pair<std::size_t, int>> expected_in;
-  for (std::size_t i = 0; i < cfg.layers.size(); ++i) {
-    if (cfg.layers[i].type == LayerType::kDense && cfg.layers[i].kernel < 0) {
-      expected_in.emplace_back(i, -cfg.layers[i].kernel);
-      cfg.layers[i].kernel = 1;
-    }
-  }
   validate(cfg);
   for (auto [i, n] : expected_in) {
     const LayerConfig& l = cfg.layers[i];
