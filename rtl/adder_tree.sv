@@ -1,15 +1,22 @@
-// Balanced, purely combinational adder tree over N operands of IN_W bits (signed when
-// SIGNED = 1). Each level is one bit wider than the one below, so every adder is only as
-// wide as its result can be; operands are padded to a power of two with zeros, which
-// synthesis removes.
+// Balanced adder tree over N operands of IN_W bits (signed when SIGNED = 1). Each level
+// is one bit wider than the one below, so every adder is only as wide as its result can
+// be; operands are padded to a power of two with zeros, which synthesis removes.
+// REG_DEPTH < 0: purely combinational. REG_DEPTH = d >= 0: the nodes at depth d (root =
+// 0, operands = $clog2(N)) are registers loaded when `en` is high, which splits the
+// tree's delay and makes `sum` one cycle late.
 /* verilator lint_off UNOPTFLAT */
 module adder_tree #(
     parameter int N = 4,
     parameter int IN_W = 2,
     parameter int SIGNED = 0,
+    parameter int REG_DEPTH = -1,
     localparam int LV = $clog2(N),
     localparam int OUT_W = IN_W + LV
 ) (
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  logic              clk,  // only with REG_DEPTH >= 0
+    input  logic              en,
+    /* verilator lint_on UNUSEDSIGNAL */
     input  logic [N*IN_W-1:0] in,
     output logic [OUT_W-1:0]  sum
 );
@@ -26,14 +33,22 @@ module adder_tree #(
     for (k = 0; k < NP; k = k + 1) begin : g_leaf
       if (k >= N) begin : g_zero
         assign tree[(NP-1+k)*OW+:OW] = '0;
-      end else if (LV == 0) begin : g_one
-        assign tree[(NP-1+k)*OW+:OW] = in[k*IN_W+:IN_W];
       end else begin : g_op
         logic [IN_W-1:0] x;
-        logic ext;
-        assign x = in[k*IN_W+:IN_W];
-        assign ext = (SIGNED != 0) && x[IN_W-1];
-        assign tree[(NP-1+k)*OW+:OW] = {{(OW - IN_W) {ext}}, x};
+        if (REG_DEPTH == LV) begin : g_reg
+          always_ff @(posedge clk) begin
+            if (en) x <= in[k*IN_W+:IN_W];
+          end
+        end else begin : g_wire
+          assign x = in[k*IN_W+:IN_W];
+        end
+        if (LV == 0) begin : g_one
+          assign tree[(NP-1+k)*OW+:OW] = x;
+        end else begin : g_ext
+          logic ext;
+          assign ext = (SIGNED != 0) && x[IN_W-1];
+          assign tree[(NP-1+k)*OW+:OW] = {{(OW - IN_W) {ext}}, x};
+        end
       end
     end
     for (d = 0; d < LV; d = d + 1) begin : g_lvl
@@ -41,13 +56,20 @@ module adder_tree #(
       for (k = 0; k < (1 << d); k = k + 1) begin : g_node
         localparam int I = (1 << d) - 1 + k;
         logic [W-2:0] a, b;
-        logic [W-1:0] s;
+        logic [W-1:0] s, s_c;
         logic ea, eb;
         assign a = tree[(2*I+1)*OW+:W-1];
         assign b = tree[(2*I+2)*OW+:W-1];
         assign ea = (SIGNED != 0) && a[W-2];
         assign eb = (SIGNED != 0) && b[W-2];
-        assign s = {ea, a} + {eb, b};
+        assign s_c = {ea, a} + {eb, b};
+        if (REG_DEPTH == d) begin : g_reg
+          always_ff @(posedge clk) begin
+            if (en) s <= s_c;
+          end
+        end else begin : g_wire
+          assign s = s_c;
+        end
         if (d == 0) begin : g_root
           assign tree[I*OW+:OW] = s;
         end else begin : g_inner

@@ -22,6 +22,7 @@ module mvtu #(
     parameter int OUT_BITS = 2,
     parameter int NUM_VEC = 1,
     parameter int USE_DSP = 1,  // W_BITS = 8: 1 = `*` (DSP48), 0 = LUT shift-add
+    parameter int DOT_PIPE = 1,  // 1 = register in the middle of the adder trees
     parameter WEIGHT_FILE = "",  // "" = no image (memory left uninitialized)
     parameter THRESH_FILE = "",
     localparam int OUT_ELEM = (OUTPUT_MODE == 0) ? OUT_BITS : ACC_BITS
@@ -50,6 +51,9 @@ module mvtu #(
   localparam int VW = (NUM_VEC > 1) ? $clog2(NUM_VEC) : 1;
   localparam int WAW = (SF * NF > 1) ? $clog2(SF * NF) : 1;
   localparam int LV = $clog2(SIMD);
+  // With DOT_PIPE the adder trees get a register at half their depth (stage 2a below).
+  localparam int PIPE = (DOT_PIPE != 0 && LV >= 2) ? 1 : 0;
+  localparam int REG_DEPTH = (PIPE != 0) ? LV / 2 : -1;
   // Dot-product width: binary 2*sum_pos - sum_all; otherwise signed products summed.
   localparam int DOTW = (W_BITS == 1) ? IN_BITS + LV + 2 : IN_BITS + W_BITS + LV;
 
@@ -149,14 +153,16 @@ module mvtu #(
     if (W_BITS == 1) begin : g_bin
       // w = +1 (bit 1) / -1 (bit 0): sum_j w_j x_j = 2 * sum_{w_j=1} x_j - sum_j x_j.
       logic [IN_BITS+LV-1:0] sum_all;
-      adder_tree #(.N(SIMD), .IN_W(IN_BITS), .SIGNED(0)) u_all (.in(x1), .sum(sum_all));
+      adder_tree #(.N(SIMD), .IN_W(IN_BITS), .SIGNED(0), .REG_DEPTH(REG_DEPTH)) u_all (
+          .clk(clk), .en(en), .in(x1), .sum(sum_all));
       for (p = 0; p < PE; p = p + 1) begin : g_pe
         logic [INW-1:0] sel;
         logic [IN_BITS+LV-1:0] sum_pos;
         for (j = 0; j < SIMD; j = j + 1) begin : g_sel
           assign sel[j*IN_BITS+:IN_BITS] = w1[p*SIMD+j] ? x1[j*IN_BITS+:IN_BITS] : '0;
         end
-        adder_tree #(.N(SIMD), .IN_W(IN_BITS), .SIGNED(0)) u_pos (.in(sel), .sum(sum_pos));
+        adder_tree #(.N(SIMD), .IN_W(IN_BITS), .SIGNED(0), .REG_DEPTH(REG_DEPTH)) u_pos (
+            .clk(clk), .en(en), .in(sel), .sum(sum_pos));
         assign dot_c[p*DOTW+:DOTW] = {1'b0, sum_pos, 1'b0} - {2'b00, sum_all};
       end
     end else begin : g_mul
@@ -198,18 +204,41 @@ module mvtu #(
             assign prods[j*PW+:PW] = pr;
           end
         end
-        adder_tree #(.N(SIMD), .IN_W(PW), .SIGNED(1)) u_sum (.in(prods), .sum(dot_c[p*DOTW+:DOTW]));
+        adder_tree #(.N(SIMD), .IN_W(PW), .SIGNED(1), .REG_DEPTH(REG_DEPTH)) u_sum (
+            .clk(clk), .en(en), .in(prods), .sum(dot_c[p*DOTW+:DOTW]));
       end
+    end
+  endgenerate
+
+  // Stage 2a (DOT_PIPE): the token's flags wait one cycle for the split adder trees.
+  logic v1b, first1b, last1b, tl1b;
+  logic [GW-1:0] g1b;
+  generate
+    if (PIPE != 0) begin : g_pipe
+      always_ff @(posedge clk) begin
+        if (en) begin
+          first1b <= first1;
+          last1b <= last1;
+          tl1b <= tl1;
+          g1b <= g1;
+        end
+      end
+      always_ff @(posedge clk) begin
+        if (!rst_n) v1b <= 1'b0;
+        else if (en) v1b <= v1;
+      end
+    end else begin : g_nopipe
+      assign {v1b, first1b, last1b, tl1b, g1b} = {v1, first1, last1, tl1, g1};
     end
   endgenerate
 
   always_ff @(posedge clk) begin
     if (en) begin
       dot2 <= dot_c;
-      first2 <= first1;
-      last2 <= last1;
-      tl2 <= tl1;
-      g2 <= g1;
+      first2 <= first1b;
+      last2 <= last1b;
+      tl2 <= tl1b;
+      g2 <= g1b;
     end
   end
 
@@ -279,7 +308,7 @@ module mvtu #(
       m_axis_tvalid <= 1'b0;
     end else if (en) begin
       v1 <= tok0;
-      v2 <= v1;
+      v2 <= v1b;
       v3 <= v2 && last2;
       m_axis_tvalid <= v3;
     end

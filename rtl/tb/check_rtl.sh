@@ -22,6 +22,9 @@ lint axis_width_converter axis_width_converter.sv -GIN_ELEMS=2 -GOUT_ELEMS=8
 lint axis_width_converter axis_width_converter.sv -GIN_ELEMS=3 -GOUT_ELEMS=3
 lint adder_tree adder_tree.sv -GN=9 -GSIGNED=1
 lint adder_tree adder_tree.sv -GN=1
+lint adder_tree adder_tree.sv -GN=13 -GREG_DEPTH=2 -GSIGNED=1
+lint adder_tree adder_tree.sv -GN=4 -GREG_DEPTH=2
+lint mvtu mvtu.sv adder_tree.sv -GSIMD=8 -GDOT_PIPE=0
 lint sliding_window sliding_window.sv
 lint sliding_window sliding_window.sv -GKERNEL=1 -GPAD=0
 lint sliding_window sliding_window.sv -GCHANNELS=1 -GIN_SIMD=1 -GOUT_SIMD=9 -GELEM_BITS=8

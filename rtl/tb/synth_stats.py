@@ -3,7 +3,9 @@
 docs/rtl/*.md pages). Memory images are filled with random words, so ROMs are not
 optimized away. Not a test: a synthesis run takes seconds to minutes.
 
-usage: synth_stats.py MODULE [NAME=VALUE ...]
+usage: synth_stats.py [--sta] MODULE [NAME=VALUE ...]
+  --sta  also run Yosys `sta` on the netlist (logic delay of the Xilinx cell models only,
+         no placement or routing: a lower bound on the real critical path)
 """
 import os
 import random
@@ -39,21 +41,32 @@ def mem_files(module, p, tmp):
 
 
 def main():
-    module = sys.argv[1]
-    params = {k: int(v) for k, v in (a.split("=") for a in sys.argv[2:])}
+    args = sys.argv[1:]
+    sta = "--sta" in args
+    args = [a for a in args if a != "--sta"]
+    module = args[0]
+    params = {k: int(v) for k, v in (a.split("=") for a in args[1:])}
     with tempfile.TemporaryDirectory() as tmp:
         files = mem_files(module, params, tmp)
         srcs = " ".join(os.path.join(RTL, m + ".sv") for m in [module] + DEPS.get(module, []))
         sets = " ".join("-set %s %d" % kv for kv in params.items())
         sets += "".join(' -set %s "%s"' % kv for kv in files.items())
         script = (f"read_verilog -sv {srcs}; chparam {sets} {module}; "
-                  f"synth_xilinx -family xc7 -top {module} -flatten; stat")
+                  f"synth_xilinx -family xc7 -top {module} -flatten -noiopad; stat; "
+                  f"write_verilog -noattr {os.path.join(tmp, 'netlist.v')}")
         out = subprocess.run(["yosys", "-q", "-p", script, "-l", os.path.join(tmp, "log")],
                              capture_output=True, text=True, cwd=tmp)
         if out.returncode != 0:
             print(out.stdout, out.stderr)
             sys.exit(1)
         log = open(os.path.join(tmp, "log")).read()
+        path_ns = None
+        if sta:
+            sta_script = (f"read_verilog -lib -specify +/xilinx/cells_sim.v; "
+                          f"read_verilog {os.path.join(tmp, 'netlist.v')}; hierarchy -top {module}; sta")
+            so = subprocess.run(["yosys", "-p", sta_script], capture_output=True, text=True, cwd=tmp)
+            m = re.search(r"Latest arrival time in '.*?' is (\d+)", so.stdout)
+            path_ns = int(m.group(1)) / 1000 if m else None
     stat = log[log.rfind("Number of cells"):]
     cells = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\s+(\S+)\s+(\d+)$", stat, re.M)}
     lut = sum(v for k, v in cells.items() if re.fullmatch(r"LUT\d", k))
@@ -63,8 +76,9 @@ def main():
     bram36 = cells.get("RAMB36E1", 0) + cells.get("RAMB18E1", 0) / 2
     dsp = cells.get("DSP48E1", 0)
     carry = cells.get("CARRY4", 0)
-    print(f"{module} {' '.join(sys.argv[2:])}")
-    print(f"  LUT {lut} (+{lutram} as LUTRAM)  FF {ff}  BRAM36 {bram36:g}  DSP {dsp}  CARRY4 {carry}")
+    print(f"{module} {' '.join(args[1:])}")
+    print(f"  LUT {lut} (+{lutram} as LUTRAM)  FF {ff}  BRAM36 {bram36:g}  DSP {dsp}  CARRY4 {carry}"
+          + (f"  sta {path_ns:.2f} ns" if path_ns is not None else ""))
 
 
 if __name__ == "__main__":
