@@ -1,33 +1,37 @@
-// `dorefa run`: the one-command flow on the built-in default (MNIST). Each stage of the
-// pipeline that exists runs in order; this grows with the toolchain.
+// `dorefa run`: the one-command flow on the built-in default (configs/lenet.toml, MNIST):
+// train -> lower + verify -> compile -> simulate -> synthesize -> report. Rerunning resumes.
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
-#include "data/registry.hpp"
+#include "flow/pipeline.hpp"
 
 namespace dorefa::cli {
 namespace {
 
-struct RunOptions {
-  std::string dataset = "mnist";
+struct RunArgs {
+  flow::PipelineOptions pipeline;
+  int epochs = 0;
 };
 
-void run(const RunOptions& opt) {
-  fmt::print("== dorefa run: dataset {}\n", opt.dataset);
-  for (const char* split : {"train", "test"}) {
-    data::Dataset ds = data::load_dataset(opt.dataset, split);
-    auto hist = ds.class_histogram();
-    std::string line;
-    for (std::size_t c = 0; c < hist.size(); ++c) line += fmt::format(" {}:{}", c, hist[c]);
-    fmt::print("{:<5} {} images {}x{} uint8, classes{}\n", split, ds.size(), ds.rows, ds.cols, line);
-  }
-}
-
 const CommandRegistration kRegistration(0, [](CLI::App& root) {
-  auto opt = std::make_shared<RunOptions>();
-  auto* cmd = root.add_subcommand("run", "Run the whole pipeline on the built-in default (MNIST)");
-  cmd->add_option("--data", opt->dataset, "Dataset name")->capture_default_str();
-  cmd->callback([opt] { run(*opt); });
+  auto a = std::make_shared<RunArgs>();
+  a->pipeline.config = std::filesystem::path(DOREFA_SOURCE_ROOT) / "configs" / "lenet.toml";
+  a->pipeline.out_dir = "runs/default";
+  auto* cmd = root.add_subcommand("run", "Whole flow on the default (MNIST LeNet W1A2): train, lower, FPGA, report");
+  cmd->add_option("--config", a->pipeline.config, "Model and training config")->capture_default_str();
+  cmd->add_option("--out", a->pipeline.out_dir, "Run folder (rerun to resume)")->capture_default_str();
+  cmd->add_option("--epochs", a->epochs, "Override the config's training epochs");
+  cmd->add_option("--data", a->pipeline.dataset, "Override the config's dataset");
+  cmd->add_option("--verify-images", a->pipeline.verify_images, "Test images for the lowering check (0 = all)")
+      ->capture_default_str();
+  cmd->add_option("--sim-images", a->pipeline.sim_images, "Test images through the Verilator simulation (0 = all)")
+      ->capture_default_str();
+  cmd->add_flag("!--no-sim", a->pipeline.simulate, "Skip the Verilator simulation");
+  cmd->add_flag("!--no-synth", a->pipeline.synthesize, "Skip Yosys synthesis");
+  cmd->callback([a] {
+    if (a->epochs > 0) a->pipeline.epochs = a->epochs;
+    flow::run_pipeline(a->pipeline);
+  });
 });
 
 }  // namespace

@@ -1,0 +1,199 @@
+#include "flow/pipeline.hpp"
+
+#include <chrono>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "flow/lower_stage.hpp"
+#include "hw/generator.hpp"
+#include "hw/simulate.hpp"
+#include "hw/yosys.hpp"
+#include "qmodel/model_file.hpp"
+#include "report/html_report.hpp"
+#include "report/power_model.hpp"
+#include "train/config.hpp"
+#include "train/trainer.hpp"
+#include "util/atomic_file.hpp"
+#include "util/sha256.hpp"
+
+namespace dorefa::flow {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// stages.json: for each stage, the key of what it consumed; equal key + output present = skip.
+class StageLog {
+ public:
+  explicit StageLog(fs::path path) : path_(std::move(path)) {
+    if (fs::exists(path_)) state_ = json::parse(util::read_file_text(path_), nullptr, /*allow_exceptions=*/false);
+    if (!state_.is_object()) state_ = json::object();
+  }
+  bool done(const std::string& stage, const std::string& key, const fs::path& output) const {
+    return state_.contains(stage) && state_[stage].value("key", "") == key && fs::exists(output);
+  }
+  void record(const std::string& stage, const std::string& key) {
+    state_[stage] = {{"key", key}};
+    util::write_file_atomic(path_, state_.dump(2) + "\n");
+  }
+
+ private:
+  fs::path path_;
+  json state_;
+};
+
+std::string file_key(const fs::path& path, const std::string& options) {
+  auto bytes = util::read_file_bytes(path);
+  return util::sha256_hex(bytes) + "|" + options;
+}
+
+json read_json(const fs::path& path) { return json::parse(util::read_file_text(path)); }
+
+void banner(int step, const char* name, const std::string& detail) {
+  fmt::print("\n== [{}/6] {}: {}\n", step, name, detail);
+  std::fflush(stdout);
+}
+
+hw::SynthReport synthesize_design(const fs::path& dir) {
+  hw::DesignInfo design = hw::load_design(dir);
+  hw::SynthOptions o;
+  o.top = design.top;
+  for (const auto& s : design.sources) o.sources.push_back(dir / s);
+  o.work_dir = dir / "synth";
+  o.include_dirs = {dir};  // $readmemh paths are relative to the design folder
+  hw::SynthReport report = hw::synthesize(o);
+  util::write_file_atomic(o.work_dir / "results.json", hw::synth_report_json(report));
+  return report;
+}
+
+}  // namespace
+
+PipelineResult run_pipeline(const PipelineOptions& options) {
+  const fs::path out = options.out_dir;
+  fs::create_directories(out);
+  StageLog stages(out / "stages.json");
+  json summary;
+
+  // 1. Train (resumes from last.pt; a finished run only re-evaluates its best checkpoint).
+  train::ModelConfig config = train::load_config(options.config);
+  train::TrainOverrides overrides;
+  overrides.epochs = options.epochs;
+  if (!options.dataset.empty()) overrides.dataset = options.dataset;
+  train::apply_overrides(config, overrides);
+  banner(1, "train", fmt::format("{} ({}), {} epochs on {}, {:.2f}M MACs/image", config.name, train::bits_tag(config),
+                                 config.train.epochs, config.train.dataset, double(config.macs()) / 1e6));
+  train::TrainOptions train_options;
+  train_options.out_dir = out / "train";
+  train_options.resume = true;
+  train_options.max_train = options.max_train;
+  train::TrainResult trained = train::train_model(config, train_options);
+  summary["title"] = fmt::format("{} on {}: from DoReFa training to the PYNQ-Z2 fabric", config.name,
+                                 config.train.dataset);
+  summary["dataset"] = config.train.dataset;
+  summary["model"] = {{"name", config.name}, {"bits", train::bits_tag(config)}, {"macs", config.macs()},
+                      {"config", options.config.string()}};
+  summary["training"] = {{"epochs", trained.epochs_done},
+                         {"best_epoch", trained.best_epoch},
+                         {"best_val_acc", trained.best_val_acc},
+                         {"mean_epoch_seconds", trained.mean_epoch_seconds}};
+  if (trained.test_acc >= 0) summary["training"]["test_acc"] = trained.test_acc;
+
+  // 2. Lower to the integer model and verify it against the trained model, image by image.
+  const fs::path model_file = out / "model.dqm";
+  const fs::path lower_json = out / "lower.json";
+  const std::string lower_key = file_key(trained.best_checkpoint, fmt::format("verify={}", options.verify_images));
+  banner(2, "lower", fmt::format("{} -> {}", trained.best_checkpoint.string(), model_file.string()));
+  if (stages.done("lower", lower_key, lower_json)) {
+    fmt::print("unchanged since the last run: {}\n", lower_json.string());
+  } else {
+    LowerOptions lo;
+    lo.checkpoint = trained.best_checkpoint;
+    lo.out = model_file;
+    lo.max_images = options.verify_images;
+    LowerReport r = lower_and_verify(lo);
+    util::write_file_atomic(lower_json, r.to_json().dump(2) + "\n");
+    stages.record("lower", lower_key);
+  }
+  summary["lowering"] = read_json(lower_json);
+  fmt::print("integer model {:.2f}% vs trained {:.2f}%: same top-1 on {:.3f}% of {} test images\n",
+             summary["lowering"].value("integer_accuracy_pct", 0.0), summary["lowering"].value("trained_accuracy_pct", 0.0),
+             summary["lowering"].value("agreement_pct", 0.0), summary["lowering"].value("images", 0));
+
+  // 3. Generate the accelerator.
+  const fs::path design_dir = out / "design";
+  const std::string compile_key = file_key(model_file, "compile");
+  banner(3, "compile", design_dir.string());
+  if (!stages.done("compile", compile_key, design_dir / "design.json")) {
+    hw::CompileOptions co;
+    co.out_dir = design_dir;
+    co.model_file = model_file;
+    hw::compile_design(qmodel::load_model(model_file), co);
+    stages.record("compile", compile_key);
+  }
+  summary["design"] = read_json(design_dir / "design.json");
+  fmt::print("ideal {} cycles/image, bottleneck {}\n", summary["design"].value("ideal_cycles_per_image", 0),
+             summary["design"].value("bottleneck", ""));
+
+  // 4. Cycle-accurate simulation on real test images, bit for bit against the CPU runtime.
+  const fs::path sim_json = design_dir / "sim" / "results.json";
+  if (options.simulate) {
+    const std::string sim_key = file_key(design_dir / "top.sv", fmt::format("images={}", options.sim_images));
+    banner(4, "simulate", fmt::format("Verilator, {} test images with random stalls",
+                                      options.sim_images ? std::to_string(options.sim_images) : "all"));
+    if (!stages.done("simulate", sim_key, sim_json)) {
+      hw::SimOptions so;
+      so.design_dir = design_dir;
+      so.dataset = config.train.dataset;
+      so.images = options.sim_images;
+      hw::SimReport r = hw::simulate_design(so);
+      stages.record("simulate", sim_key);
+      if (r.mismatches > 0) fmt::print("WARNING: {} outputs differ from the CPU runtime\n", r.mismatches);
+    }
+    summary["simulation"] = read_json(sim_json);
+    const json& s = summary["simulation"];
+    fmt::print("{} mismatches; {:.0f} cycles/image steady state ({:.0f} FPS), latency {:.2f} us\n",
+               s.value("mismatches", 0), s.value("steady_cycles_per_image", 0.0), s.value("fps", 0.0),
+               s.value("latency_us", 0.0));
+  }
+
+  // 5. Synthesis for the XC7Z020.
+  const fs::path synth_json = design_dir / "synth" / "results.json";
+  if (options.synthesize) {
+    const std::string synth_key = file_key(design_dir / "top.sv", "synth");
+    banner(5, "synthesize", "Yosys synth_xilinx -family xc7");
+    if (!stages.done("synth", synth_key, synth_json)) {
+      synthesize_design(design_dir);
+      stages.record("synth", synth_key);
+    }
+    summary["synthesis"] = read_json(synth_json);
+    const json& r = summary["synthesis"]["resources"];
+    fmt::print("LUT {} FF {} BRAM36 {} DSP {}: fits {}\n", r.value("lut", 0), r.value("ff", 0),
+               r.value("bram36_equivalent", 0.0), r.value("dsp48e1", 0), summary["synthesis"].value("fits", false));
+  }
+
+  // 6. Report: power estimate and the HTML/Markdown pages.
+  banner(6, "report", out.string());
+  if (summary.contains("synthesis")) {
+    const json& r = summary["synthesis"]["resources"];
+    report::PowerInputs pin;
+    pin.luts = r.value("lut", 0.0);
+    pin.ffs = r.value("ff", 0.0);
+    pin.bram36 = r.value("bram36_equivalent", 0.0);
+    pin.dsps = r.value("dsp48e1", 0.0);
+    if (summary.contains("simulation")) pin.images_per_second = summary["simulation"].value("fps", 0.0);
+    report::PowerEstimate p = report::estimate_power(pin);
+    summary["power"] = {{"static_w", p.static_w}, {"dynamic_w", p.dynamic_w}, {"total_w", p.total_w()},
+                        {"energy_per_image_uj", p.energy_per_image_uj}, {"model", "docs/power-model.md"}};
+  }
+  summary["subtitle"] = fmt::format("dorefa-pynq, PYNQ-Z2 (XC7Z020) at 100 MHz; run folder {}", out.string());
+  PipelineResult result{out / "summary.json", out / "report.html", out / "report.md"};
+  util::write_file_atomic(result.summary_json, summary.dump(2) + "\n");
+  util::write_file_atomic(result.report_html, report::render_html(summary));
+  util::write_file_atomic(result.report_md, report::render_markdown(summary));
+  fmt::print("{}", report::render_markdown(summary));
+  fmt::print("\nreport: {}\n", result.report_html.string());
+  return result;
+}
+
+}  // namespace dorefa::flow

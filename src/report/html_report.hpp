@@ -1,0 +1,18 @@
+#pragma once
+// The run report: one self-contained HTML page (inline CSS and SVG, no scripts, no
+// network) and a Markdown twin, rendered from the run summary JSON that `dorefa run`
+// assembles from its stages. Sections whose stage did not run are left out.
+//
+// Summary fields read (all optional): title, dataset, model{name, macs, config_toml},
+// training{epochs, best_val_acc, test_acc, mean_epoch_seconds}, lowering{LowerReport},
+// design{design.json}, simulation{sim results}, synthesis{synth results}, power{...}.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace dorefa::report {
+
+std::string render_html(const nlohmann::json& summary);
+std::string render_markdown(const nlohmann::json& summary);
+
+}  // namespace dorefa::report
