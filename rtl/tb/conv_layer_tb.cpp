@@ -127,6 +127,10 @@ int main(int argc, char** argv) {
   std::vector<Layer> layers;
 #define MAKE(I, TEXT) layers.push_back(make_layer(I, TEXT));
   RTL_CASES(MAKE)
+  // --write-mems: only write the memory images (the Yosys netlist check reads them at
+  // synthesis time).
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--write-mems") return 0;
   auto model = std::make_unique<Model>();
   for (size_t i = 0; i < layers.size(); ++i) {
     Layer& L = layers[i];

@@ -91,6 +91,10 @@ int main(int argc, char** argv) {
   std::vector<Case> cases;
 #define MAKE(I, TEXT) cases.push_back(make_case(I, TEXT));
   RTL_CASES(MAKE)
+  // --write-mems: only write the memory images (the Yosys netlist check reads them at
+  // synthesis time).
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--write-mems") return 0;
   auto model = std::make_unique<Model>();
   for (size_t i = 0; i < cases.size(); ++i) run_case(*model, int(i), cases[i], rep);
   return rep.exit_code();
