@@ -41,18 +41,27 @@ Resources memory_cost(std::int64_t depth, std::int64_t width, std::string* style
 }
 
 // LUTs of one multiply lane (product) plus its share of the adder tree.
-double lane_luts(int wb, int ib, bool* uses_dsp) {
-  *uses_dsp = false;
-  if (wb == 1 && ib == 1) return 1.0;         // XNOR + popcount
-  if (wb == 1) return double(ib) + 1.0;       // conditional negate + add
-  if (wb >= 8 && ib >= 8) {                   // 8x8: a DSP48E1 per lane
-    *uses_dsp = true;
-    return 4.0;
-  }
-  return double(wb * ib) + double(wb + ib);   // small LUT multiplier + add
+double lane_luts(int wb, int ib, bool dsp) {
+  if (dsp) return 4.0;                       // DSP48 per lane, a little glue
+  if (wb == 1 && ib == 1) return 1.0;        // XNOR + popcount
+  if (wb == 1) return double(ib) + 1.0;      // conditional negate + add
+  // Shift-add over the narrower operand (rtl/mvtu.sv): n-1 adders of ~(wb+ib) bits.
+  const int n = std::min(wb, ib);
+  return double(std::max(1, n - 1) * (wb + ib)) + double(wb + ib);
 }
 
 }  // namespace
+
+int hw_weight_bits(const Layer& layer) {
+  switch (layer.weight_kind) {
+    case qmodel::WeightKind::kBinary: return 1;
+    case qmodel::WeightKind::kDorefa: return std::min(8, layer.weight_bits + 1);  // odd values up to 2^k - 1
+    case qmodel::WeightKind::kSymmetric: return 8;
+  }
+  return 8;
+}
+
+bool mvtu_uses_dsp(const Layer& layer) { return hw_weight_bits(layer) == 8 && layer.input_bits > 4; }
 
 std::int64_t accumulator_bound(const Layer& layer) {
   const std::int64_t top = (std::int64_t(1) << layer.input_bits) - 1;
@@ -88,10 +97,10 @@ LayerCost estimate_mvu(const Layer& layer, int pe, int simd) {
   c.cycles = mvu_cycles(layer, pe, simd);
   if (layer.kind == LayerKind::kConv) c.cycles = std::max<std::int64_t>(c.cycles, layer.input.height * layer.input.width);
 
-  const int wb = layer.weight_bits, ib = layer.input_bits;
+  const int wb = hw_weight_bits(layer), ib = layer.input_bits;
   const std::int64_t lanes = std::int64_t(pe) * simd;
-  bool dsp = false;
-  double per_lane = lane_luts(wb, ib, &dsp);
+  const bool dsp = mvtu_uses_dsp(layer);
+  const double per_lane = lane_luts(wb, ib, dsp);
   Resources& r = c.resources;
   r.lut += per_lane * double(lanes);
   r.ff += double(lanes) * (wb + ib) / 2.0;  // pipeline registers in the adder tree

@@ -37,6 +37,14 @@ std::int64_t accumulator_bound(const qmodel::Layer& layer);
 // Signed accumulator width A with 2^(A-1) >= bound + 2 (docs/rtl/interfaces.md, mvtu).
 int accumulator_bits(const qmodel::Layer& layer);
 
+// The mvtu's W_BITS: 1 for binary (+-1 as one bit), k+1 for k-bit DoReFa (odd integers
+// up to 2^k - 1 need a sign bit more), 8 for 8-bit symmetric.
+int hw_weight_bits(const qmodel::Layer& layer);
+
+// Whether the layer's mvtu multiplies on DSP48s (USE_DSP): 8-bit weights with wide inputs.
+// With inputs of 4 bits or fewer the shift-add LUT multiplier is a few adders and cheaper.
+bool mvtu_uses_dsp(const qmodel::Layer& layer);
+
 // Estimated cost of one conv/dense layer at PE x SIMD (pe/simd assumed valid).
 LayerCost estimate_mvu(const qmodel::Layer& layer, int pe, int simd);
 

@@ -282,9 +282,10 @@ DesignInfo compile_design(const qmodel::Model& model, const CompileOptions& o) {
     w.instance("mvtu", "u_" + n,
                {{"MW", std::to_string(l.fan_in())}, {"MH", std::to_string(l.out_channels())},
                 {"SIMD", std::to_string(f.simd)}, {"PE", std::to_string(f.pe)},
-                {"IN_BITS", std::to_string(l.input_bits)}, {"W_BITS", std::to_string(l.weight_bits)},
+                {"IN_BITS", std::to_string(l.input_bits)}, {"W_BITS", std::to_string(hw_weight_bits(l))},
                 {"ACC_BITS", std::to_string(acc_bits)}, {"OUTPUT_MODE", logits ? "1" : "0"},
                 {"OUT_BITS", std::to_string(logits ? 1 : l.output_bits)}, {"NUM_VEC", std::to_string(num_vec)},
+                {"USE_DSP", mvtu_uses_dsp(l) ? "1" : "0"},
                 {"WEIGHT_FILE", q(wfile)}, {"THRESH_FILE", q(tfile)}},
                cur, out);
     cur = w.fifo(out, "u_" + n + "_fifo", depth_before(model, folding, i + 1, out.elems));

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "hw/cost_model.hpp"
 #include "util/error.hpp"
 
 namespace dorefa::hw {
@@ -37,7 +38,7 @@ std::string mvtu_weight_image(const qmodel::Layer& layer, int pe, int simd) {
   const int mh = layer.out_channels();
   const std::int64_t sf = mw / simd;
   const int nf = mh / pe;
-  const int wb = layer.weight_bits;
+  const int wb = hw_weight_bits(layer);
   std::string out;
   out.reserve(std::size_t(sf * nf) * std::size_t((pe * simd * wb + 3) / 4 + 1));
   for (int g = 0; g < nf; ++g) {

@@ -21,7 +21,7 @@ class HexWord {
   std::vector<std::uint64_t> bits_;
 };
 
-// mvtu WEIGHT_FILE: depth NF*SF, width PE*SIMD*W_BITS; line g*SF+s, field (p,j) =
+// mvtu WEIGHT_FILE (W_BITS = hw_weight_bits(layer)): depth NF*SF, width PE*SIMD*W_BITS; line g*SF+s, field (p,j) =
 // w[g*PE+p][s*SIMD+j] (W_BITS = 1: 1 for +1, 0 for -1).
 std::string mvtu_weight_image(const qmodel::Layer& layer, int pe, int simd);
 

@@ -92,8 +92,9 @@ SynthReport synthesize(const SynthOptions& o) {
   for (const auto& s : o.sources) script += "read_verilog -sv " + quote(fs::absolute(s)) + "\n";
   // -noiopad: the accelerator sits inside the PL behind the DMA, not on package pins.
   script += fmt::format("synth_xilinx -family xc7 -top {} -flatten -noiopad\n", o.top);
-  script += "tee -o " + quote(fs::absolute(o.work_dir / "stat.txt")) + " stat\n";
-  script += "write_verilog -noattr " + quote(fs::absolute(o.work_dir / "netlist.v")) + "\n";
+  // tee -o and write_verilog take the path verbatim (no quote removal): no spaces allowed.
+  script += "tee -o " + fs::absolute(o.work_dir / "stat.txt").string() + " stat\n";
+  script += "write_verilog -noattr " + fs::absolute(o.work_dir / "netlist.v").string() + "\n";
   util::write_file_atomic(o.work_dir / "synth.ys", script);
 
   fs::path cwd = o.include_dirs.empty() ? o.work_dir : o.include_dirs.front();

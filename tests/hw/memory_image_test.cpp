@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "hw/cost_model.hpp"
+
 namespace dorefa::hw {
 namespace {
 
@@ -14,13 +16,17 @@ std::vector<std::string> lines(const std::string& text) {
   return out;
 }
 
-qmodel::Layer dense(int in, int out, int wbits) {
+// A dense layer whose mvtu W_BITS is `hw_bits` (DoReFa k = hw_bits - 1 between 1 and 8).
+qmodel::Layer dense(int in, int out, int hw_bits) {
   qmodel::Layer l;
   l.name = "fc";
   l.kind = qmodel::LayerKind::kDense;
   l.input = {1, 1, in};
   l.output = {1, 1, out};
-  l.weight_bits = wbits;
+  l.weight_kind = hw_bits == 1 ? qmodel::WeightKind::kBinary
+                 : hw_bits == 8 ? qmodel::WeightKind::kSymmetric
+                                : qmodel::WeightKind::kDorefa;
+  l.weight_bits = hw_bits == 1 || hw_bits == 8 ? hw_bits : hw_bits - 1;
   l.weights.assign(std::size_t(in * out), 1);
   return l;
 }
@@ -32,6 +38,15 @@ TEST(MemoryImage, WeightWordMatchesTheInterfaceExample) {
   EXPECT_EQ(mvtu_weight_image(l, 2, 2), "59f3\n");
   // PE=1, SIMD=2: two groups, one word each, channel 0 first.
   EXPECT_EQ(mvtu_weight_image(l, 1, 2), "f3\n59\n");
+}
+
+TEST(MemoryImage, DorefaWeightsGetASignBitMore) {
+  // k = 2 DoReFa weights are -3, -1, 1, 3: three bits each (two's complement).
+  qmodel::Layer l = dense(2, 1, 3);
+  ASSERT_EQ(l.weight_bits, 2);
+  EXPECT_EQ(hw_weight_bits(l), 3);
+  l.weights = {-3, 3};
+  EXPECT_EQ(mvtu_weight_image(l, 1, 2), "1d\n");  // 011'101
 }
 
 TEST(MemoryImage, BinaryWeightsAreOneForPlusOne) {
