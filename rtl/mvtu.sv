@@ -51,9 +51,12 @@ module mvtu #(
   localparam int VW = (NUM_VEC > 1) ? $clog2(NUM_VEC) : 1;
   localparam int WAW = (SF * NF > 1) ? $clog2(SF * NF) : 1;
   localparam int LV = $clog2(SIMD);
-  // With DOT_PIPE the adder trees get a register at half their depth (stage 2a below).
-  localparam int PIPE = (DOT_PIPE != 0 && LV >= 2) ? 1 : 0;
-  localparam int REG_DEPTH = (PIPE != 0) ? LV / 2 : -1;
+  // With DOT_PIPE the adder trees get a register at half their depth (stage 2a below);
+  // DSP products are registered right at the multiplier instead (the DSP48's own
+  // M register), the tree follows in the next cycle.
+  localparam int DSP = (W_BITS >= 8 && USE_DSP != 0) ? 1 : 0;
+  localparam int PIPE = (DOT_PIPE != 0 && (LV >= 2 || DSP != 0)) ? 1 : 0;
+  localparam int REG_DEPTH = (PIPE == 0) ? -1 : (DSP != 0) ? LV : LV / 2;
   // Dot-product width: binary 2*sum_pos - sum_all; otherwise signed products summed.
   localparam int DOTW = (W_BITS == 1) ? IN_BITS + LV + 2 : IN_BITS + W_BITS + LV;
 
@@ -174,7 +177,7 @@ module mvtu #(
           logic [W_BITS-1:0] w;
           assign x = x1[j*IN_BITS+:IN_BITS];
           assign w = w1[(p*SIMD+j)*W_BITS+:W_BITS];
-          if (W_BITS >= 8 && USE_DSP != 0) begin : g_dsp
+          if (DSP != 0) begin : g_dsp
             logic signed [PW-1:0] pr;
             assign pr = $signed({1'b0, x}) * $signed(w);
             assign prods[j*PW+:PW] = pr;
