@@ -7,7 +7,7 @@
 namespace dorefa::qmodel {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 json shape_json(const Shape& s) { return json::array({s.height, s.width, s.channels}); }
 

@@ -10,7 +10,7 @@ namespace dorefa::qmodel {
 
 // Header, per-layer geometry, bit widths, parameter counts, accumulator ranges and output
 // stage summaries; with `with_weights` also every weight, threshold and multiplier.
-nlohmann::json to_json(const Model& model, bool with_weights = false);
+nlohmann::ordered_json to_json(const Model& model, bool with_weights = false);
 
 // to_json(...).dump(2).
 std::string dump_json(const Model& model, bool with_weights = false);
