@@ -1,0 +1,98 @@
+#include "flow/pipeline.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "util/atomic_file.hpp"
+
+namespace dorefa::flow {
+namespace {
+namespace fs = std::filesystem;
+
+// A network small enough to train, simulate and check in a test, with every kind of
+// layer the default has: an 8-bit first conv on raw pixels, a max-pool, a binary conv, a
+// 2-bit dense after flatten, 8-bit logits.
+constexpr const char* kTinyConfig = R"(
+[model]
+name = "tiny"
+input = [1, 28, 28]
+classes = 10
+w_bits = 1
+a_bits = 2
+g_bits = 32
+[[layers]]
+name = "conv1"
+type = "conv"
+channels = 4
+kernel = 5
+stride = 2
+[[layers]]
+name = "conv2"
+type = "conv"
+channels = 8
+kernel = 3
+[[layers]]
+name = "pool2"
+type = "maxpool"
+kernel = 2
+[[layers]]
+name = "fc1"
+type = "dense"
+channels = 16
+[[layers]]
+name = "fc2"
+type = "dense"
+channels = 10
+[train]
+dataset = "mnist"
+optimizer = "adam"
+lr = 0.005
+batch_size = 50
+epochs = 2
+seed = 3
+val_size = 200
+)";
+
+TEST(Pipeline, TrainedModelIntegerRuntimeAndRtlAgreeImageByImage) {
+  const fs::path dir = fs::temp_directory_path() / ("dorefa_flow_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  util::write_file_atomic(dir / "tiny.toml", std::string_view(kTinyConfig));
+  PipelineOptions o;
+  o.config = dir / "tiny.toml";
+  o.out_dir = dir / "run";
+  o.max_train = 3000;
+  o.verify_images = 500;
+  o.sim_images = 40;
+  o.synthesize = false;  // covered by tests/hw; Yosys on every change would double this test
+  PipelineResult r = run_pipeline(o);
+
+  auto summary = nlohmann::json::parse(util::read_file_text(r.summary_json));
+  const auto& lowering = summary["lowering"];
+  EXPECT_GT(lowering["trained_accuracy_pct"].get<double>(), 60.0);  // it learned (chance: 10%)
+  EXPECT_GE(lowering["same_top1"].get<int>(), 495);                 // >= 99% of 500 images agree
+  const auto& sim = summary["simulation"];
+  EXPECT_EQ(sim["images"].get<int>(), 40);
+  EXPECT_EQ(sim["mismatches"].get<int>(), 0);  // RTL == integer runtime, bit for bit
+  EXPECT_GT(sim["fps"].get<double>(), 0.0);
+  EXPECT_TRUE(fs::exists(r.report_html));
+  EXPECT_NE(util::read_file_text(r.report_html).find("Dataflow pipeline"), std::string::npos);
+
+  // A rerun resumes: nothing is retrained, re-lowered or re-simulated.
+  auto stages_before = util::read_file_text(o.out_dir / "stages.json");
+  auto lower_time = fs::last_write_time(o.out_dir / "lower.json");
+  auto start = std::chrono::steady_clock::now();
+  run_pipeline(o);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(util::read_file_text(o.out_dir / "stages.json"), stages_before);
+  EXPECT_EQ(fs::last_write_time(o.out_dir / "lower.json"), lower_time);
+  EXPECT_LT(seconds, 60.0);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace dorefa::flow
