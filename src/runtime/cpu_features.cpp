@@ -14,6 +14,7 @@ const CpuFeatures& cpu_features() {
     __builtin_cpu_init();
     c.avx2 = __builtin_cpu_supports("avx2");
     c.popcnt = __builtin_cpu_supports("popcnt");
+    c.avx512_vpopcntdq = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq");
 #endif
 #if defined(__ARM_NEON)
     c.neon = true;

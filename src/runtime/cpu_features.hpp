@@ -7,6 +7,7 @@ namespace dorefa::runtime {
 struct CpuFeatures {
   bool avx2 = false;    // x86: 256-bit integer SIMD
   bool popcnt = false;  // x86: hardware population count
+  bool avx512_vpopcntdq = false;  // x86: AVX-512 F + 64-bit lane popcount
   bool neon = false;    // ARM: Advanced SIMD (compile-time)
 };
 

@@ -31,6 +31,7 @@ struct LayerPlan {
   bgemm::PackedWeights bw;
   bgemm::GemmFn bgemm_fn = nullptr;
   int planes = 0;  // activation bit-planes (bgemm)
+  PreparedStage stage;
   std::string name;
 };
 
@@ -94,7 +95,7 @@ struct Engine::Impl {
         im2col_int16(p.window, in, s.patches.data(), p.iw.fan_in_padded);
         p.igemm_fn(p.iw, s.patches.data(), pixels, s.acc.data());
       } else {
-        stride = l.out_channels();
+        stride = (l.out_channels() + 7) / 8 * 8;  // the AVX-512 kernel writes 8 channels at a time
         s.bits.resize(std::size_t(pixels) * std::size_t(p.planes) * std::size_t(p.bw.words));
         s.sums.resize(std::size_t(pixels));
         s.acc.resize(std::size_t(pixels) * std::size_t(stride));
@@ -102,8 +103,8 @@ struct Engine::Impl {
         p.bgemm_fn(p.bw, s.bits.data(), p.planes, s.sums.data(), pixels, s.acc.data(), stride);
       }
       switch (l.output_kind) {
-        case OutputKind::kThresholds: apply_thresholds(l, s.acc.data(), pixels, stride, out.data()); break;
-        case OutputKind::kRequant: apply_requant(l, s.acc.data(), pixels, stride, out.data()); break;
+        case OutputKind::kThresholds:
+        case OutputKind::kRequant: apply_stage(p.stage, s.acc.data(), pixels, stride, out.data()); break;
         case OutputKind::kLogits:
           result.scores.resize(std::size_t(l.out_channels()));
           apply_logits(l, s.acc.data(), result.scores.data());
@@ -139,6 +140,7 @@ Engine::Engine(qmodel::Model model, EngineOptions options) : impl_(std::make_uni
       p.igemm_fn = igemm::select(options.simd, &kernel);
       kernel += fmt::format(" W{}A{}", l.weight_bits, l.input_bits);
     }
+    if (l.has_weights() && l.output_kind != OutputKind::kLogits) p.stage = prepare_stage(l, options.simd);
     p.name = l.name + " " + kernel;
     impl_->plans.push_back(std::move(p));
   }

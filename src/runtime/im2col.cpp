@@ -5,7 +5,31 @@
 
 #include "runtime/bgemm/bgemm.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace dorefa::runtime {
+namespace {
+
+// Bit p of each of n (<= 64) levels, as one word (bit j = level j).
+inline std::uint64_t plane_bits(const std::uint8_t* a, int n, int p) {
+  std::uint64_t bits = 0;
+  int j = 0;
+#if defined(__SSE2__)
+  // Shifting bit p of every byte to its top bit and collecting the top bits (movemask):
+  // 16 levels per step. Bits that cross into the next byte land below its top bit.
+  for (; j + 16 <= n; j += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + j));
+    const __m128i s = _mm_sll_epi16(v, _mm_cvtsi32_si128(7 - p));
+    bits |= std::uint64_t(std::uint32_t(_mm_movemask_epi8(s))) << j;
+  }
+#endif
+  for (; j < n; ++j) bits |= std::uint64_t((a[j] >> p) & 1) << j;
+  return bits;
+}
+
+}  // namespace
 
 Window Window::of(const qmodel::Layer& l) {
   Window w;
@@ -25,22 +49,28 @@ void im2col_int16(const Window& w, const std::uint8_t* in, std::int16_t* patches
     std::fill(patches + fan, patches + row_stride, std::int16_t(0));
     return;
   }
+  // In HWC the kx taps of one window row are adjacent pixels: one contiguous run of K*C
+  // levels, clipped at the left/right border, per (pixel, ky).
   const int C = w.in.channels;
+  const int KC = w.kernel * C;
   for (int y = 0; y < w.out.height; ++y)
     for (int x = 0; x < w.out.width; ++x) {
       std::int16_t* row = patches + std::size_t(y * w.out.width + x) * std::size_t(row_stride);
       std::int16_t* dst = row;
-      for (int ky = 0; ky < w.kernel; ++ky) {
+      const int ix0 = x * w.stride - w.padding;
+      const int kx_lo = std::max(0, -ix0), kx_hi = std::min(w.kernel, w.in.width - ix0);
+      for (int ky = 0; ky < w.kernel; ++ky, dst += KC) {
         const int iy = y * w.stride + ky - w.padding;
-        for (int kx = 0; kx < w.kernel; ++kx, dst += C) {
-          const int ix = x * w.stride + kx - w.padding;
-          if (iy < 0 || iy >= w.in.height || ix < 0 || ix >= w.in.width) {
-            std::fill(dst, dst + C, std::int16_t(0));
-          } else {
-            const std::uint8_t* src = in + std::size_t(iy * w.in.width + ix) * std::size_t(C);
-            for (int c = 0; c < C; ++c) dst[c] = src[c];
-          }
+        if (iy < 0 || iy >= w.in.height || kx_lo >= kx_hi) {
+          std::fill(dst, dst + KC, std::int16_t(0));
+          continue;
         }
+        std::fill(dst, dst + kx_lo * C, std::int16_t(0));
+        const std::uint8_t* src = in + (std::size_t(iy) * std::size_t(w.in.width) + std::size_t(ix0 + kx_lo)) * std::size_t(C);
+        const int n = (kx_hi - kx_lo) * C;
+        std::int16_t* d = dst + kx_lo * C;
+        for (int j = 0; j < n; ++j) d[j] = src[j];
+        std::fill(dst + kx_hi * C, dst + KC, std::int16_t(0));
       }
       std::fill(row + fan, row + row_stride, std::int16_t(0));
     }
@@ -55,11 +85,8 @@ void im2col_bits(const Window& w, int planes, int words, const std::uint8_t* in,
     std::int32_t sum = 0;
     for (std::int64_t base = 0; base < fan; base += 64) {
       const int n = int(std::min<std::int64_t>(64, fan - base));
-      for (int p = 0; p < planes; ++p) {
-        std::uint64_t bits = 0;
-        for (int j = 0; j < n; ++j) bits |= std::uint64_t((in[base + j] >> p) & 1) << j;
-        patches[std::size_t(p) * std::size_t(words) + std::size_t(base / 64)] = bits;
-      }
+      for (int p = 0; p < planes; ++p)
+        patches[std::size_t(p) * std::size_t(words) + std::size_t(base / 64)] = plane_bits(in + base, n, p);
       for (int j = 0; j < n; ++j) sum += in[base + j];
     }
     sums[0] = sum;
@@ -75,11 +102,9 @@ void im2col_bits(const Window& w, int planes, int words, const std::uint8_t* in,
     const std::uint8_t* a = in + std::size_t(px) * std::size_t(C);
     std::uint64_t* bits = pixel_bits.data() + std::size_t(px) * pstride;
     std::uint64_t sum = 0;
-    for (int c = 0; c < C; ++c) {
-      sum += a[c];
-      for (int p = 0; p < planes; ++p)
-        bits[std::size_t(p * cw + c / 64)] |= std::uint64_t((a[c] >> p) & 1) << (c % 64);
-    }
+    for (int c = 0; c < C; ++c) sum += a[c];
+    for (int p = 0; p < planes; ++p)
+      for (int k = 0; k < cw; ++k) bits[std::size_t(p * cw + k)] = plane_bits(a + 64 * k, std::min(64, C - 64 * k), p);
     bits[pstride - 1] = sum;
   }
   for (int y = 0; y < w.out.height; ++y)

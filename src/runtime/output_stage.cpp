@@ -2,6 +2,12 @@
 
 #include <algorithm>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+#include "runtime/cpu_features.hpp"
+
 namespace dorefa::runtime {
 
 void apply_thresholds(const qmodel::Layer& l, const std::int32_t* acc, int pixels, int acc_stride, std::uint8_t* out) {
@@ -40,6 +46,113 @@ void apply_requant(const qmodel::Layer& l, const std::int32_t* acc, int pixels, 
       o[c] = std::uint8_t(std::clamp<std::int64_t>(v, 0, top));
     }
   }
+}
+
+PreparedStage prepare_stage(const qmodel::Layer& l, bool simd) {
+  PreparedStage s;
+  s.layer = &l;
+#if defined(__x86_64__) || defined(__i386__)
+  s.avx2 = simd && cpu_features().avx2;
+#else
+  (void)simd;
+#endif
+  const int C = l.out_channels();
+  s.channels_padded = (C + 7) / 8 * 8;
+  if (l.output_kind == qmodel::OutputKind::kThresholds && l.threshold_count() <= 15) {
+    const int T = l.threshold_count();
+    s.thresholds_t.assign(std::size_t(T) * std::size_t(s.channels_padded), 0);
+    for (int c = 0; c < C; ++c)
+      for (int j = 0; j < T; ++j)
+        s.thresholds_t[std::size_t(j) * std::size_t(s.channels_padded) + std::size_t(c)] = l.thresholds[std::size_t(c * T + j)];
+  }
+  if (l.output_kind == qmodel::OutputKind::kRequant) {
+    s.rq_mult.resize(std::size_t(s.channels_padded), 0);
+    s.rq_offset.resize(std::size_t(s.channels_padded), 0);
+    s.rq_shift.resize(std::size_t(s.channels_padded), 1);
+    for (std::size_t c = 0; c < std::size_t(C); ++c) {
+      s.rq_mult[c] = l.requant_mult[c];
+      // validate() keeps (|acc| + |bias|) * mult + 2^(shift-1) inside int64, so both parts fit.
+      s.rq_offset[c] = std::int64_t(l.requant_bias[c]) * l.requant_mult[c] + (std::int64_t(1) << (l.requant_shift[c] - 1));
+      s.rq_shift[c] = l.requant_shift[c];
+    }
+  }
+  return s;
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+namespace {
+
+// n = #{j : acc >= t_j} = T + sum_j (t_j > acc ? -1 : 0), 8 channels at a time.
+__attribute__((target("avx2"))) void thresholds_avx2(const PreparedStage& s, const std::int32_t* acc, int pixels,
+                                                     int acc_stride, std::uint8_t* out) {
+  const qmodel::Layer& l = *s.layer;
+  const int C = l.out_channels(), T = l.threshold_count(), CP = s.channels_padded;
+  alignas(32) std::int32_t tmp[8];
+  for (int p = 0; p < pixels; ++p) {
+    const std::int32_t* a = acc + std::size_t(p) * std::size_t(acc_stride);
+    std::uint8_t* o = out + std::size_t(p) * std::size_t(C);
+    for (int c = 0; c < C; c += 8) {
+      __m256i av;
+      if (c + 8 <= C) {
+        av = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + c));
+      } else {
+        std::int32_t t8[8] = {};
+        for (int k = 0; c + k < C; ++k) t8[k] = a[c + k];
+        av = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t8));
+      }
+      __m256i n = _mm256_set1_epi32(T);
+      for (int j = 0; j < T; ++j) {
+        const __m256i tv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.thresholds_t.data() + std::size_t(j) * std::size_t(CP) + std::size_t(c)));
+        n = _mm256_add_epi32(n, _mm256_cmpgt_epi32(tv, av));
+      }
+      _mm256_store_si256(reinterpret_cast<__m256i*>(tmp), n);
+      for (int k = 0; k < 8 && c + k < C; ++k) o[c + k] = std::uint8_t(tmp[k]);
+    }
+  }
+}
+
+// ((acc * mult + offset) clamped below at 0) >> shift, clamped above at 2^b - 1, 4 channels
+// at a time in int64. Clamping at 0 before the shift equals clamping after an arithmetic
+// shift, and lets AVX2's logical variable shift do the work.
+__attribute__((target("avx2"))) void requant_avx2(const PreparedStage& s, const std::int32_t* acc, int pixels,
+                                                  int acc_stride, std::uint8_t* out) {
+  const qmodel::Layer& l = *s.layer;
+  const int C = l.out_channels();
+  const __m256i top = _mm256_set1_epi64x((std::int64_t(1) << l.output_bits) - 1);
+  const __m256i zero = _mm256_setzero_si256();
+  alignas(32) std::int64_t tmp[4];
+  for (int p = 0; p < pixels; ++p) {
+    const std::int32_t* a = acc + std::size_t(p) * std::size_t(acc_stride);
+    std::uint8_t* o = out + std::size_t(p) * std::size_t(C);
+    for (int c = 0; c < C; c += 4) {
+      std::int32_t a4[4] = {};
+      for (int k = 0; k < 4 && c + k < C; ++k) a4[k] = a[c + k];
+      const __m256i av = _mm256_cvtepi32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a4)));
+      const __m256i mv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.rq_mult.data() + c));
+      const __m256i ov = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.rq_offset.data() + c));
+      const __m256i sv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.rq_shift.data() + c));
+      __m256i v = _mm256_add_epi64(_mm256_mul_epi32(av, mv), ov);
+      v = _mm256_blendv_epi8(v, zero, _mm256_cmpgt_epi64(zero, v));
+      v = _mm256_srlv_epi64(v, sv);
+      v = _mm256_blendv_epi8(v, top, _mm256_cmpgt_epi64(v, top));
+      _mm256_store_si256(reinterpret_cast<__m256i*>(tmp), v);
+      for (int k = 0; k < 4 && c + k < C; ++k) o[c + k] = std::uint8_t(tmp[k]);
+    }
+  }
+}
+
+}  // namespace
+#endif
+
+void apply_stage(const PreparedStage& s, const std::int32_t* acc, int pixels, int acc_stride, std::uint8_t* out) {
+  const qmodel::Layer& l = *s.layer;
+#if defined(__x86_64__) || defined(__i386__)
+  if (s.avx2 && l.output_kind == qmodel::OutputKind::kThresholds && !s.thresholds_t.empty())
+    return thresholds_avx2(s, acc, pixels, acc_stride, out);
+  if (s.avx2 && l.output_kind == qmodel::OutputKind::kRequant) return requant_avx2(s, acc, pixels, acc_stride, out);
+#endif
+  if (l.output_kind == qmodel::OutputKind::kThresholds) apply_thresholds(l, acc, pixels, acc_stride, out);
+  else apply_requant(l, acc, pixels, acc_stride, out);
 }
 
 void apply_logits(const qmodel::Layer& l, const std::int32_t* acc, std::int64_t* scores) {

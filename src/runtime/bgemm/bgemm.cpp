@@ -2,12 +2,20 @@
 
 #include <bit>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+// GCC 12's AVX-512 headers start masked intrinsics from _mm512_undefined_*(), which it then
+// reports as "may be used uninitialized" in our code; a known false positive.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
 #include "runtime/cpu_features.hpp"
 
 namespace dorefa::runtime::bgemm {
 namespace {
 
-// One body, compiled twice: for the baseline ISA and with the popcnt instruction.
+// One body, compiled twice: for the baseline ISA and with the popcnt instruction. Both
+// activation planes are AND-ed with the same weight word while it is in a register.
 template <int AP>
 inline __attribute__((always_inline)) void gemm_body(const PackedWeights& w, const std::uint64_t* patches,
                                                      const std::int32_t* sums, int pixels, std::int32_t* acc,
@@ -20,16 +28,49 @@ inline __attribute__((always_inline)) void gemm_body(const PackedWeights& w, con
     for (int o = 0; o < w.out_channels; ++o) {
       const std::uint64_t* u = w.planes.data() + std::size_t(o) * std::size_t(Q) * std::size_t(W);
       std::int32_t sum = 0;
-      for (int q = 0; q < Q; ++q)
-        for (int ap = 0; ap < AP; ++ap) {
-          std::int32_t c = 0;
-          for (int i = 0; i < W; ++i) c += std::popcount(u[q * W + i] & a[ap * W + i]);
-          sum += c << (q + ap + 1);
+      for (int q = 0; q < Q; ++q) {
+        std::int32_t c[AP] = {};
+        for (int i = 0; i < W; ++i) {
+          const std::uint64_t uw = u[q * W + i];
+          for (int ap = 0; ap < AP; ++ap) c[ap] += std::popcount(uw & a[ap * W + i]);
         }
+        for (int ap = 0; ap < AP; ++ap) sum += c[ap] << (q + ap + 1);
+      }
       out[o] = sum + bias;
     }
   }
 }
+
+#if defined(__x86_64__) || defined(__i386__)
+template <int AP>
+__attribute__((target("avx512f,avx512vpopcntdq"))) void gemm_avx512_t(const PackedWeights& w,
+                                                                      const std::uint64_t* patches,
+                                                                      const std::int32_t* sums, int pixels,
+                                                                      std::int32_t* acc, int acc_stride) {
+  const int W = w.words, Q = w.weight_planes, OB = (w.out_channels + 7) / 8;
+  for (int p = 0; p < pixels; ++p) {
+    const std::uint64_t* a = patches + std::size_t(p) * std::size_t(AP) * std::size_t(W);
+    const __m512i bias = _mm512_set1_epi64(-std::int64_t(w.offset) * sums[p]);
+    std::int32_t* out = acc + std::size_t(p) * std::size_t(acc_stride);
+    for (int ob = 0; ob < OB; ++ob) {
+      const std::uint64_t* wb = w.planes8.data() + std::size_t(ob) * std::size_t(Q) * std::size_t(W) * 8;
+      __m512i total = bias;
+      for (int q = 0; q < Q; ++q) {
+        __m512i cnt[AP];
+        for (int ap = 0; ap < AP; ++ap) cnt[ap] = _mm512_setzero_si512();
+        for (int i = 0; i < W; ++i) {
+          const __m512i wv = _mm512_loadu_si512(wb + (std::size_t(q) * std::size_t(W) + std::size_t(i)) * 8);
+          for (int ap = 0; ap < AP; ++ap)
+            cnt[ap] = _mm512_add_epi64(
+                cnt[ap], _mm512_popcnt_epi64(_mm512_and_si512(wv, _mm512_set1_epi64(std::int64_t(a[ap * W + i])))));
+        }
+        for (int ap = 0; ap < AP; ++ap) total = _mm512_add_epi64(total, _mm512_sll_epi64(cnt[ap], _mm_cvtsi32_si128(q + ap + 1)));
+      }
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + ob * 8), _mm512_cvtepi64_epi32(total));
+    }
+  }
+}
+#endif
 
 template <int AP>
 void gemm_generic_t(const PackedWeights& w, const std::uint64_t* patches, const std::int32_t* sums, int pixels,
@@ -64,6 +105,14 @@ PackedWeights pack(std::span<const std::int8_t> w, int out_channels, int fan_in,
           p.planes[(std::size_t(o) * std::size_t(weight_bits) + std::size_t(q)) * std::size_t(p.words) + std::size_t(i / 64)] |=
               std::uint64_t(1) << (i % 64);
     }
+  const int OB = (out_channels + 7) / 8;
+  p.planes8.assign(std::size_t(OB) * std::size_t(weight_bits) * std::size_t(p.words) * 8, 0);
+  for (int o = 0; o < out_channels; ++o)
+    for (int q = 0; q < weight_bits; ++q)
+      for (int i = 0; i < p.words; ++i)
+        p.planes8[((std::size_t(o / 8) * std::size_t(weight_bits) + std::size_t(q)) * std::size_t(p.words) + std::size_t(i)) * 8 +
+                  std::size_t(o % 8)] =
+            p.planes[(std::size_t(o) * std::size_t(weight_bits) + std::size_t(q)) * std::size_t(p.words) + std::size_t(i)];
   return p;
 }
 
@@ -89,8 +138,24 @@ void gemm_popcnt(const PackedWeights& w, const std::uint64_t* patches, int act_p
 }
 #endif
 
+#if defined(__x86_64__) || defined(__i386__)
+void gemm_avx512(const PackedWeights& w, const std::uint64_t* patches, int act_planes, const std::int32_t* sums,
+                 int pixels, std::int32_t* acc, int acc_stride) {
+  switch (act_planes) {
+    case 1: return gemm_avx512_t<1>(w, patches, sums, pixels, acc, acc_stride);
+    case 2: return gemm_avx512_t<2>(w, patches, sums, pixels, acc, acc_stride);
+    case 3: return gemm_avx512_t<3>(w, patches, sums, pixels, acc, acc_stride);
+    default: return gemm_avx512_t<4>(w, patches, sums, pixels, acc, acc_stride);
+  }
+}
+#endif
+
 GemmFn select(bool simd, std::string* name) {
 #if defined(__x86_64__) || defined(__i386__)
+  if (simd && cpu_features().avx512_vpopcntdq) {
+    if (name) *name = "bgemm-avx512";
+    return gemm_avx512;
+  }
   if (simd && cpu_features().popcnt) {
     if (name) *name = "bgemm-popcnt";
     return gemm_popcnt;

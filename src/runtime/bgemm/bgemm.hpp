@@ -22,6 +22,7 @@ struct PackedWeights {
   int weight_planes = 0;  // k
   std::int32_t offset = 0;  // 2^k - 1
   std::vector<std::uint64_t> planes;  // [o][q][words]; bits past fan_in are 0
+  std::vector<std::uint64_t> planes8;  // [o/8][q][words][o%8]: 8 channels per vector (AVX-512)
 };
 
 // `w` [out_channels][fan_in] with values 2u - (2^k - 1) (binary: k = 1).
@@ -36,6 +37,9 @@ void gemm_generic(const PackedWeights& w, const std::uint64_t* patches, int act_
                   int pixels, std::int32_t* acc, int acc_stride);
 #if defined(__x86_64__) || defined(__i386__)
 void gemm_popcnt(const PackedWeights& w, const std::uint64_t* patches, int act_planes, const std::int32_t* sums,
+                 int pixels, std::int32_t* acc, int acc_stride);
+// AVX-512 VPOPCNTDQ: 8 output channels per vector, one activation word broadcast.
+void gemm_avx512(const PackedWeights& w, const std::uint64_t* patches, int act_planes, const std::int32_t* sums,
                  int pixels, std::int32_t* acc, int acc_stride);
 #endif
 
