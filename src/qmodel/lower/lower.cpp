@@ -18,20 +18,10 @@ Model lower_network(const train::Network& network, const std::string& name) {
     if (!walk.visit_geometry(handle)) continue;  // flatten and maxpool need no arithmetic
     IntegerWeights weights = walk.integer_weights(handle);
     Layer& layer = walk.emit_weight_layer(handle, weights);
-    const double s_in = walk.input_scale(handle);
+    const double s_in = walk.input_scale();
     const int outs = layer.output.channels;
     if (handle.config.last) {
-      std::vector<double> gain(static_cast<std::size_t>(outs)), bias(static_cast<std::size_t>(outs));
-      auto b = handle.bias.to(torch::kDouble).contiguous();
-      for (int o = 0; o < outs; ++o) {
-        gain[std::size_t(o)] = weights.scale[std::size_t(o)] * s_in;
-        bias[std::size_t(o)] = b[o].item<double>();
-      }
-      FoldedLogits logits = fold_logits(gain, bias);
-      layer.output_kind = OutputKind::kLogits;
-      layer.output_bits = 32;
-      layer.logit_mul = std::move(logits.mul);
-      layer.logit_add = std::move(logits.add);
+      walk.set_logits(layer, handle, weights);
       continue;
     }
     const int a_bits = handle.config.a_bits;

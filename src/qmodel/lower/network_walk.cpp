@@ -115,8 +115,6 @@ Layer& NetworkWalk::emit_weight_layer(const train::LayerHandle& handle, const In
   return model_.layers.back();
 }
 
-double NetworkWalk::input_scale(const train::LayerHandle&) const { return scale_; }
-
 ChannelAffine NetworkWalk::batch_norm_affine(const train::LayerHandle& handle, int o, double acc_scale) const {
   const auto& bn = handle.bn;
   if (!bn.gamma.defined()) throw Error(where(handle), "hidden layer has no batch-norm state");
@@ -126,6 +124,21 @@ ChannelAffine NetworkWalk::batch_norm_affine(const train::LayerHandle& handle, i
   double var = bn.running_var[o].item<double>();
   double inv = gamma / std::sqrt(var + bn.eps);
   return ChannelAffine{inv * acc_scale, beta - mean * inv};
+}
+
+void NetworkWalk::set_logits(Layer& layer, const train::LayerHandle& handle, const IntegerWeights& weights) const {
+  const auto outs = std::size_t(layer.output.channels);
+  std::vector<double> gain(outs), bias(outs, 0.0);
+  torch::Tensor b = handle.bias.defined() ? handle.bias.to(torch::kDouble).contiguous() : torch::Tensor();
+  for (std::size_t o = 0; o < outs; ++o) {
+    gain[o] = weights.scale[o] * scale_;
+    if (b.defined()) bias[o] = b[std::int64_t(o)].item<double>();
+  }
+  FoldedLogits logits = fold_logits(gain, bias);
+  layer.output_kind = OutputKind::kLogits;
+  layer.output_bits = 32;
+  layer.logit_mul = std::move(logits.mul);
+  layer.logit_add = std::move(logits.add);
 }
 
 void NetworkWalk::negate_channel(Layer& layer, int o) {

@@ -37,11 +37,15 @@ class NetworkWalk {
   Layer& emit_weight_layer(const train::LayerHandle& handle, const IntegerWeights& weights);
 
   // Real value of one input level of the current layer (1/255 for pixels).
-  double input_scale(const train::LayerHandle& handle) const;
+  double input_scale() const { return scale_; }
 
   // y = gain * acc + offset of channel o after batch-norm, with acc_scale the real value of
   // one accumulator unit (weight scale * input scale).
   ChannelAffine batch_norm_affine(const train::LayerHandle& handle, int o, double acc_scale) const;
+
+  // The last layer's output stage: integer logits from the weight scales, the input scale
+  // and the float bias (docs/integer-model.md, "The last layer").
+  void set_logits(Layer& layer, const train::LayerHandle& handle, const IntegerWeights& weights) const;
 
   // Negates output channel o's weights (thresholds then compare -acc).
   static void negate_channel(Layer& layer, int o);

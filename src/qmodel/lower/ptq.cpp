@@ -66,19 +66,10 @@ Model post_training_quantize(const train::Network& network, const data::Dataset&
     if (!walk.visit_geometry(handle)) continue;
     IntegerWeights weights = walk.integer_weights(handle, /*symmetric8=*/true);
     Layer& layer = walk.emit_weight_layer(handle, weights);
-    const double s_in = walk.input_scale(handle);
+    const double s_in = walk.input_scale();
     const int outs = layer.output.channels;
     if (handle.config.last) {
-      std::vector<double> gain(static_cast<std::size_t>(outs)), bias(static_cast<std::size_t>(outs));
-      for (int o = 0; o < outs; ++o) {
-        gain[std::size_t(o)] = weights.scale[std::size_t(o)] * s_in;
-        bias[std::size_t(o)] = handle.bias[o].item<double>();
-      }
-      FoldedLogits logits = fold_logits(gain, bias);
-      layer.output_kind = OutputKind::kLogits;
-      layer.output_bits = 32;
-      layer.logit_mul = std::move(logits.mul);
-      layer.logit_add = std::move(logits.add);
+      walk.set_logits(layer, handle, weights);
       continue;
     }
     // Output level n stands for n * s_out; a range of 0 (a dead layer) keeps any scale.
