@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <ctime>
 #include <cmath>
 #include <fstream>
 #include <random>
@@ -109,7 +110,8 @@ nlohmann::json history_json(const std::vector<EpochRecord>& h) {
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& r : h)
     arr.push_back({{"epoch", r.epoch}, {"lr", r.lr}, {"train_loss", r.train_loss}, {"train_acc", r.train_acc},
-                   {"val_acc", r.val_acc}, {"seconds", r.seconds}});
+                   {"val_acc", r.val_acc}, {"seconds", r.seconds},
+                   {"cpu_seconds", r.cpu_seconds}});
   return arr;
 }
 
@@ -117,7 +119,8 @@ std::vector<EpochRecord> history_from_json(const nlohmann::json& arr) {
   std::vector<EpochRecord> h;
   for (const auto& r : arr)
     h.push_back({r.at("epoch").get<int>(), r.at("lr").get<double>(), r.at("train_loss").get<double>(),
-                 r.at("train_acc").get<double>(), r.at("val_acc").get<double>(), r.at("seconds").get<double>()});
+                 r.at("train_acc").get<double>(), r.at("val_acc").get<double>(), r.at("seconds").get<double>(),
+                 r.value("cpu_seconds", 0.0)});
   return h;
 }
 
@@ -247,6 +250,7 @@ TrainResult train_model(const ModelConfig& config_in, const TrainOptions& opt) {
     std::mt19937_64 aug_rng(mix(tc.seed, std::uint64_t(epoch), 1));
     std::vector<std::size_t> order = data::epoch_order(n, tc.seed, std::uint64_t(epoch));
     net->train();
+    std::clock_t cpu_start = std::clock();
     util::Progress progress(fmt::format("epoch {}/{}", epoch + 1, tc.epochs), std::size_t(steps), "batch");
     double loss_sum = 0;
     std::size_t seen = 0, correct = 0;
@@ -274,6 +278,7 @@ TrainResult train_model(const ModelConfig& config_in, const TrainOptions& opt) {
     rec.train_loss = loss_sum / double(std::max<std::size_t>(seen, 1));
     rec.train_acc = 100.0 * double(correct) / double(std::max<std::size_t>(seen, 1));
     rec.seconds = progress.elapsed_seconds();
+    rec.cpu_seconds = double(std::clock() - cpu_start) / CLOCKS_PER_SEC;
     rec.val_acc = accuracy(net, split.val);
     if (opt.verbose)
       progress.finish(fmt::format("loss {:.4f} acc {:.2f}% val {:.2f}%", rec.train_loss, rec.train_acc, rec.val_acc));

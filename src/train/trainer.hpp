@@ -32,7 +32,9 @@ struct TrainOptions {
 
 struct EpochRecord {
   int epoch = 0;  // 1-based
-  double lr = 0, train_loss = 0, train_acc = 0, val_acc = 0, seconds = 0;
+  double lr = 0, train_loss = 0, train_acc = 0, val_acc = 0;
+  double seconds = 0;      // wall time of the training part of the epoch
+  double cpu_seconds = 0;  // process CPU time of the same (all threads): robust on a shared machine
 };
 
 struct TrainResult {
