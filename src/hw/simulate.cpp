@@ -22,7 +22,11 @@
 namespace dorefa::hw {
 namespace fs = std::filesystem;
 
-SimReport simulate_design(const SimOptions& o, const qmodel::Model* given) {
+SimReport simulate_design(const SimOptions& options, const qmodel::Model* given) {
+  // The harness runs with the design folder as working directory: make every path absolute.
+  SimOptions o = options;
+  o.design_dir = fs::absolute(o.design_dir);
+  if (!o.results_json.empty()) o.results_json = fs::absolute(o.results_json);
   DesignInfo design = load_design(o.design_dir);
   qmodel::Model loaded;
   if (!given) {
