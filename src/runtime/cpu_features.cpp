@@ -13,6 +13,7 @@ const CpuFeatures& cpu_features() {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();
     c.avx2 = __builtin_cpu_supports("avx2");
+    c.avxvnni = __builtin_cpu_supports("avxvnni");
     c.popcnt = __builtin_cpu_supports("popcnt");
     c.avx512_vpopcntdq = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq");
 #endif

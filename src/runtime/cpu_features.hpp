@@ -6,6 +6,7 @@ namespace dorefa::runtime {
 
 struct CpuFeatures {
   bool avx2 = false;    // x86: 256-bit integer SIMD
+  bool avxvnni = false; // x86: AVX-VNNI (fused int16 multiply-accumulate, vpdpwssd)
   bool popcnt = false;  // x86: hardware population count
   bool avx512_vpopcntdq = false;  // x86: AVX-512 F + 64-bit lane popcount
   bool neon = false;    // ARM: Advanced SIMD (compile-time)

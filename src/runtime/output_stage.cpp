@@ -92,14 +92,8 @@ __attribute__((target("avx2"))) void thresholds_avx2(const PreparedStage& s, con
     const std::int32_t* a = acc + std::size_t(p) * std::size_t(acc_stride);
     std::uint8_t* o = out + std::size_t(p) * std::size_t(C);
     for (int c = 0; c < C; c += 8) {
-      __m256i av;
-      if (c + 8 <= C) {
-        av = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + c));
-      } else {
-        std::int32_t t8[8] = {};
-        for (int k = 0; c + k < C; ++k) t8[k] = a[c + k];
-        av = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t8));
-      }
+      // Rows are padded to 8 channels (acc_stride), so the last block reads scratch lanes.
+      const __m256i av = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + c));
       __m256i n = _mm256_set1_epi32(T);
       for (int j = 0; j < T; ++j) {
         const __m256i tv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.thresholds_t.data() + std::size_t(j) * std::size_t(CP) + std::size_t(c)));
@@ -125,9 +119,7 @@ __attribute__((target("avx2"))) void requant_avx2(const PreparedStage& s, const 
     const std::int32_t* a = acc + std::size_t(p) * std::size_t(acc_stride);
     std::uint8_t* o = out + std::size_t(p) * std::size_t(C);
     for (int c = 0; c < C; c += 4) {
-      std::int32_t a4[4] = {};
-      for (int k = 0; k < 4 && c + k < C; ++k) a4[k] = a[c + k];
-      const __m256i av = _mm256_cvtepi32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a4)));
+      const __m256i av = _mm256_cvtepi32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + c)));
       const __m256i mv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.rq_mult.data() + c));
       const __m256i ov = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.rq_offset.data() + c));
       const __m256i sv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.rq_shift.data() + c));

@@ -21,7 +21,8 @@ struct PreparedStage {
   std::vector<std::int64_t> rq_mult, rq_offset, rq_shift;
 };
 PreparedStage prepare_stage(const qmodel::Layer& l, bool simd);
-// Thresholds or requant of `pixels` rows, the fastest way this CPU allows.
+// Thresholds or requant of `pixels` rows, the fastest way this CPU allows; `acc_stride`
+// must be a multiple of 8 (the SIMD paths read whole 8-channel blocks).
 void apply_stage(const PreparedStage& s, const std::int32_t* acc, int pixels, int acc_stride, std::uint8_t* out);
 
 // One row; `scores` receives C values.

@@ -16,6 +16,7 @@ TEST(Igemm, KernelsEqualPlainDotProductsIncludingExtremes) {
   std::vector<std::pair<GemmFn, const char*>> kernels = {{gemm_reference, "reference"}};
 #if defined(__x86_64__) || defined(__i386__)
   if (cpu_features().avx2) kernels.push_back({gemm_avx2, "avx2"});
+  if (cpu_features().avx2 && cpu_features().avxvnni) kernels.push_back({gemm_avxvnni, "avxvnni"});
 #endif
   for (int outs : {1, 8, 13, 16, 24, 64})
     for (int fan : {1, 2, 25, 26, 400}) {

@@ -31,6 +31,7 @@ using GemmFn = void (*)(const PackedWeights& w, const std::int16_t* patches, int
 void gemm_reference(const PackedWeights& w, const std::int16_t* patches, int pixels, std::int32_t* acc);
 #if defined(__x86_64__) || defined(__i386__)
 void gemm_avx2(const PackedWeights& w, const std::int16_t* patches, int pixels, std::int32_t* acc);
+void gemm_avxvnni(const PackedWeights& w, const std::int16_t* patches, int pixels, std::int32_t* acc);
 #endif
 #if defined(__ARM_NEON)
 void gemm_neon(const PackedWeights& w, const std::int16_t* patches, int pixels, std::int32_t* acc);

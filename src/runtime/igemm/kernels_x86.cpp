@@ -52,6 +52,47 @@ __attribute__((target("avx2"))) inline void row_tile(const PackedWeights& w, con
   }
 }
 
+// The same with AVX-VNNI: vpdpwssd fuses the multiply-add and the accumulation.
+template <int PT, int NB>
+__attribute__((target("avx2,avxvnni"))) inline void tile_vnni(const std::int16_t* const* a, const std::int16_t* w, int pairs,
+                                                  std::int32_t* const* out) {
+  __m256i acc[PT][NB];
+  for (int t = 0; t < PT; ++t)
+    for (int b = 0; b < NB; ++b) acc[t][b] = _mm256_setzero_si256();
+  for (int k2 = 0; k2 < pairs; ++k2) {
+    __m256i wv[NB];
+    for (int b = 0; b < NB; ++b)
+      wv[b] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + (std::size_t(b) * std::size_t(pairs) + std::size_t(k2)) * 16));
+    for (int t = 0; t < PT; ++t) {
+      std::int32_t pair;
+      std::memcpy(&pair, a[t] + 2 * k2, sizeof pair);
+      const __m256i av = _mm256_set1_epi32(pair);
+      for (int b = 0; b < NB; ++b) acc[t][b] = _mm256_dpwssd_avx_epi32(acc[t][b], av, wv[b]);
+    }
+  }
+  for (int t = 0; t < PT; ++t)
+    for (int b = 0; b < NB; ++b) _mm256_storeu_si256(reinterpret_cast<__m256i*>(out[t] + b * 8), acc[t][b]);
+}
+
+template <int PT>
+__attribute__((target("avx2,avxvnni"))) inline void row_tile_vnni(const PackedWeights& w, const std::int16_t* patches, int p,
+                                                      std::int32_t* acc) {
+  const int pairs = w.fan_in_padded / 2;
+  const std::int16_t* a[PT];
+  for (int t = 0; t < PT; ++t) a[t] = patches + std::size_t(p + t) * std::size_t(w.fan_in_padded);
+  int cb = 0;
+  for (; cb + 2 <= w.channel_blocks; cb += 2) {
+    std::int32_t* out[PT];
+    for (int t = 0; t < PT; ++t) out[t] = acc + std::size_t(p + t) * std::size_t(w.acc_stride()) + std::size_t(cb) * 8;
+    tile_vnni<PT, 2>(a, w.data.data() + std::size_t(cb) * std::size_t(pairs) * 16, pairs, out);
+  }
+  for (; cb < w.channel_blocks; ++cb) {
+    std::int32_t* out[PT];
+    for (int t = 0; t < PT; ++t) out[t] = acc + std::size_t(p + t) * std::size_t(w.acc_stride()) + std::size_t(cb) * 8;
+    tile_vnni<PT, 1>(a, w.data.data() + std::size_t(cb) * std::size_t(pairs) * 16, pairs, out);
+  }
+}
+
 }  // namespace
 
 __attribute__((target("avx2"))) void gemm_avx2(const PackedWeights& w, const std::int16_t* patches, int pixels,
@@ -59,6 +100,13 @@ __attribute__((target("avx2"))) void gemm_avx2(const PackedWeights& w, const std
   int p = 0;
   for (; p + 4 <= pixels; p += 4) row_tile<4>(w, patches, p, acc);
   for (; p < pixels; ++p) row_tile<1>(w, patches, p, acc);
+}
+
+__attribute__((target("avx2,avxvnni"))) void gemm_avxvnni(const PackedWeights& w, const std::int16_t* patches,
+                                                         int pixels, std::int32_t* acc) {
+  int p = 0;
+  for (; p + 4 <= pixels; p += 4) row_tile_vnni<4>(w, patches, p, acc);
+  for (; p < pixels; ++p) row_tile_vnni<1>(w, patches, p, acc);
 }
 
 }  // namespace dorefa::runtime::igemm
