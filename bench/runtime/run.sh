@@ -1,27 +1,39 @@
 #!/usr/bin/env bash
 # Runs the runtime benchmark and prints engine/torch images/s ratios at batch 1 and 256.
-# Usage: bench/runtime/run.sh [BUILD_DIR]   (log and JSON under runs/bench-runtime/)
+# Usage: [DOREFA_BENCH_THREADS=1] [BENCH_FILTER=regex] bench/runtime/run.sh [BUILD_DIR]
+# (log and JSON under runs/bench-runtime/). On a shared machine use one thread and read the
+# CPU-time ratios: wall-clock torch numbers collapse when its threads are descheduled.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=${1:-$root/build}
 out=$root/runs/bench-runtime
 mkdir -p "$out"
 cmake --build "$build" --target runtime_bench >/dev/null
+threads=${DOREFA_BENCH_THREADS:-2}
+json=$out/result-t$threads.json
 "$build/bench/runtime/runtime_bench" --benchmark_min_time=2 --benchmark_repetitions=3 \
-  --benchmark_report_aggregates_only=true --benchmark_out="$out/result.json" --benchmark_out_format=json \
-  | tee "$out/log.txt"
-python3 - "$out/result.json" <<'PY'
+  --benchmark_filter="${BENCH_FILTER:-.}" \
+  --benchmark_report_aggregates_only=true --benchmark_out="$json" --benchmark_out_format=json \
+  | tee "$out/log-t$threads.txt"
+# Wall-clock rates, and with one thread also CPU-time rates (steadier on a loaded machine:
+# the time the thread actually ran).
+python3 - "$json" "$threads" <<'PY'
 import json, sys
 rows = {b["name"]: b for b in json.load(open(sys.argv[1]))["benchmarks"] if b.get("aggregate_name") == "median"}
-def rate(prefix, batch):
+threads = int(sys.argv[2])
+def row(prefix, batch):
     for name, b in rows.items():
         if name.startswith(prefix) and f"/{batch}/" in name + "/":
-            return b["images/s"]
+            return b
     return None
-print("\nmedian images/s (threads: $DOREFA_BENCH_THREADS or 2)")
+print(f"\nmedian images/s, {threads} thread(s)")
 for batch in (1, 256):
-    torch = rate("BM_TorchFloat", batch)
+    t = row("BM_TorchFloat", batch)
     for model in ("w1a2", "w8a8"):
-        eng = rate(f"BM_Engine/{model}", batch)
-        print(f"batch {batch:>3} {model}: engine {eng:10.0f}  torch float {torch:10.0f}  ratio {eng / torch:5.2f}x")
+        e = row(f"BM_Engine/{model}", batch)
+        line = f"batch {batch:>3} {model}: wall engine {e['images/s']:8.0f} torch {t['images/s']:8.0f} ratio {e['images/s'] / t['images/s']:5.2f}x"
+        if threads == 1:
+            ce, ct = batch * 1e9 / e["cpu_time"], batch * 1e9 / t["cpu_time"]
+            line += f" | cpu engine {ce:8.0f} torch {ct:8.0f} ratio {ce / ct:5.2f}x"
+        print(line)
 PY

@@ -90,7 +90,7 @@ struct Engine::Impl {
       int stride = 0;
       if (p.kernel == Kernel::kIgemm) {
         stride = p.iw.acc_stride();
-        s.patches.resize(std::size_t(pixels) * std::size_t(p.iw.fan_in_padded));
+        s.patches.resize(std::size_t(pixels) * std::size_t(p.iw.fan_in_padded) + kIm2colSlack);
         s.acc.resize(std::size_t(pixels) * std::size_t(stride));
         im2col_int16(p.window, in, s.patches.data(), p.iw.fan_in_padded);
         p.igemm_fn(p.iw, s.patches.data(), pixels, s.acc.data());

@@ -19,7 +19,9 @@ struct Window {
   std::int64_t fan_in() const { return dense ? in.elements() : std::int64_t(kernel) * kernel * in.channels; }
 };
 
-// rows of `row_stride` int16 (>= fan_in; the tail is zeroed).
+// rows of `row_stride` int16 (>= fan_in; the tail is zeroed). `patches` must have
+// kIm2colSlack writable int16 after the last row (vector stores may run past a short run).
+inline constexpr int kIm2colSlack = 8;
 void im2col_int16(const Window& w, const std::uint8_t* in, std::int16_t* patches, int row_stride);
 
 // rows of planes x words uint64 (zeroed here), plus the window's level sum per row.
