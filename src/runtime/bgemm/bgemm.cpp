@@ -6,7 +6,9 @@
 #include <immintrin.h>
 // GCC 12's AVX-512 headers start masked intrinsics from _mm512_undefined_*(), which it then
 // reports as "may be used uninitialized" in our code; a known false positive.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #endif
 
 #include "runtime/cpu_features.hpp"
