@@ -48,8 +48,8 @@ struct Bar {
   std::string text;
 };
 std::string bar_chart(const std::vector<Bar>& bars, double warn_fraction = 2.0) {
-  const int row = 26, label_w = 110, bar_w = 380;
-  std::string svg = fmt::format(R"(<svg class="chart" viewBox="0 0 {} {}" role="img">)", label_w + bar_w + 150,
+  const int row = 26, label_w = 110, bar_w = 380, text_w = 210;
+  std::string svg = fmt::format(R"(<svg class="chart" viewBox="0 0 {} {}" role="img">)", label_w + bar_w + text_w,
                                 row * int(bars.size()) + 4);
   for (std::size_t i = 0; i < bars.size(); ++i) {
     const Bar& b = bars[i];
@@ -121,7 +121,8 @@ std::string render_html(const json& s) {
       bars.push_back(acc_bar("trained fwd", num(lowering, "trained_accuracy_pct")));
       bars.push_back(acc_bar("integer CPU", num(lowering, "integer_accuracy_pct")));
     }
-    if (!sim.empty()) bars.push_back(acc_bar("FPGA (sim)", 100 * num(sim, "accuracy")));
+    if (!sim.empty())
+      bars.push_back(acc_bar(fmt::format("FPGA, {} img", sim.value("images", 0)), 100 * num(sim, "accuracy")));
     body += "<h2>Accuracy, stage by stage (axis from 90 %)</h2>" + bar_chart(bars);
     std::string notes;
     if (!lowering.empty())
@@ -164,7 +165,8 @@ std::string render_html(const json& s) {
         {"LUT", "lut"}, {"FF", "ff"}, {"BRAM36", "bram36"}, {"DSP48E1", "dsp48e1"}};
     for (const auto& [label, k] : kinds) {
       double u = std::string(k) == "bram36" ? num(used, "bram36_equivalent") : num(used, k), c = num(cap, k, 1);
-      bars.push_back({label, u, c, fmt::format("{:.1f} / {:.0f} ({:.1f}%)", u, c, 100 * u / c)});
+      const int decimals = std::string(k) == "bram36" ? 1 : 0;  // BRAM18 halves
+      bars.push_back({label, u, c, fmt::format("{:.{}f} / {:.0f} ({:.1f}%)", u, decimals, c, 100 * u / c)});
     }
     body += "<h2>Resources on the XC7Z020 (Yosys synth_xilinx)</h2>" + bar_chart(bars, 0.8);
     std::string timing = synth.contains("critical_path_ns") && synth["critical_path_ns"].is_number()
@@ -187,7 +189,7 @@ std::string render_html(const json& s) {
   if (!training.empty() || !model.empty()) {
     std::vector<std::vector<std::string>> rows;
     if (model.contains("name")) rows.push_back({"model", str(model, "name")});
-    if (model.contains("macs")) rows.push_back({"MACs / image", fmt::format("{:.0f}", num(model, "macs"))});
+    if (model.contains("macs")) rows.push_back({"MACs / image", fmt::format("{:.2f} M", num(model, "macs") / 1e6)});
     if (training.contains("epochs")) rows.push_back({"epochs", fmt::format("{:.0f}", num(training, "epochs"))});
     if (training.contains("best_val_acc")) rows.push_back({"best validation", pct(num(training, "best_val_acc"))});
     if (training.contains("mean_epoch_seconds"))
@@ -207,7 +209,7 @@ h1{{font-size:1.6em;margin-bottom:.1em}} h2{{font-size:1.15em;margin-top:1.8em;b
 .tiles{{display:flex;flex-wrap:wrap;gap:12px;margin:1.2em 0}}
 .tile{{flex:1 1 150px;background:#f4f7fa;border-radius:8px;padding:12px 14px}}
 .tile .v{{font-size:1.9em;font-weight:650}} .tile .u{{font-size:.55em;font-weight:500;color:#5b6b7c}} .tile .c{{color:#5b6b7c;font-size:.85em}}
-.chart{{width:100%;max-width:700px;display:block}} .chart .l{{font-size:12px;fill:#1d2733}} .chart .t{{font-size:12px;fill:#5b6b7c}}
+.chart{{width:100%;max-width:760px;display:block}} .chart .l{{font-size:12px;fill:#1d2733}} .chart .t{{font-size:12px;fill:#5b6b7c}}
 table{{border-collapse:collapse;margin:.6em 0}} td,th{{padding:3px 10px;border-bottom:1px solid #e6ebf0;text-align:left}} th{{color:#5b6b7c;font-weight:600}}
 </style></head><body>
 <h1>{0}</h1><p class="sub">{1}</p>
