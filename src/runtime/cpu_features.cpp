@@ -3,6 +3,10 @@
 #include <cstdlib>
 #include <cstring>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
 namespace dorefa::runtime {
 
 const CpuFeatures& cpu_features() {
@@ -13,7 +17,9 @@ const CpuFeatures& cpu_features() {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();
     c.avx2 = __builtin_cpu_supports("avx2");
-    c.avxvnni = __builtin_cpu_supports("avxvnni");
+    // AVX-VNNI: CPUID leaf 7 sub-leaf 1, EAX bit 4 (GCC 12 knows the name, clang 14 does not).
+    unsigned a = 0, b = 0, cx = 0, d = 0;
+    c.avxvnni = c.avx2 && __get_cpuid_count(7, 1, &a, &b, &cx, &d) && ((a >> 4) & 1u);
     c.popcnt = __builtin_cpu_supports("popcnt");
     c.avx512_vpopcntdq = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq");
 #endif
