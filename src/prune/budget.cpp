@@ -209,9 +209,11 @@ PrunePlan plan_pruning(const ModelConfig& config, const ChannelGraph& graph,
     std::vector<std::vector<double>> norm(n);
     for (std::size_t g = 0; g < n; ++g) {
       order[g] = ascending_order(scores[g]);
-      double mean = std::accumulate(scores[g].begin(), scores[g].end(), 0.0) / double(scores[g].size());
+      // Each layer's channels share one unit of importance: losing a channel of a narrow
+      // layer (conv1's 16) costs more than one of a wide layer (fc1's 128).
+      double sum = std::accumulate(scores[g].begin(), scores[g].end(), 0.0);
       norm[g] = scores[g];
-      for (double& s : norm[g]) s = mean > 0 ? s / mean : 1.0;
+      for (double& s : norm[g]) s = sum > 0 ? s / sum : 1.0 / double(scores[g].size());
     }
     double cost = cost_of(config, graph, counts, kind);
     while (cost > budget) {
@@ -221,9 +223,16 @@ PrunePlan plan_pruning(const ModelConfig& config, const ChannelGraph& graph,
         if (fixed[g]) continue;
         int lower = next_lower(counts[g], original[g], r.multiple, r.min_channels);
         if (lower < 0) continue;
-        double importance = 0;
-        for (int k = original[g] - counts[g]; k < original[g] - lower; ++k)
-          importance += norm[g][std::size_t(order[g][std::size_t(k)])];
+        // Loss of a step: -log of the fraction of the layer's remaining importance kept, so
+        // each further cut of an already thin layer costs more (information through a chain
+        // of layers multiplies: the objective is the sum over layers of -log(kept importance)).
+        double remaining = 0, removed = 0;
+        for (int k = original[g] - counts[g]; k < original[g]; ++k) {
+          double v = norm[g][std::size_t(order[g][std::size_t(k)])];
+          remaining += v;
+          if (k < original[g] - lower) removed += v;
+        }
+        double importance = remaining > 0 ? std::log(remaining / std::max(remaining - removed, 1e-12)) : 0.0;
         std::vector<int> c = counts;
         c[g] = lower;
         double new_cost = cost_of(config, graph, c, kind);

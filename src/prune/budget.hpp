@@ -25,8 +25,10 @@ struct Target {
 
 struct PruneRequest {
   Target target;
-  // Global: one ranking over all layers, scores normalized per layer (divided by the layer's
-  // mean) and, for MAC/parameter targets, weighed by the cost each removal saves.
+  // Global: one greedy ranking over all layers. Scores are normalized per layer (divided by
+  // the layer's sum); a step that lowers a layer to its next allowed count loses
+  // -log(kept / remaining importance of that layer), divided by the cost it saves (channels
+  // for a ratio, MACs or parameters for a budget); the cheapest loss per unit saved goes first.
   // Per-layer: every layer loses the same fraction (found by search for MAC/param targets).
   bool global = true;
   int multiple = 4;      // kept channel counts are multiples of this (or the layer's original count)

@@ -39,6 +39,19 @@ double accuracy(train::Network& net, const data::Dataset& ds) {
   return ds.size() ? 100.0 * double(correct) / double(ds.size()) : 0.0;
 }
 
+void recalibrate_batch_norm(train::Network& net, const data::Dataset& ds, int batches, int batch_size) {
+  torch::NoGradGuard no_grad;
+  net->train();
+  const std::size_t bs = std::size_t(std::max(batch_size, 1));
+  for (int b = 0; b < batches; ++b) {
+    std::size_t begin = (std::size_t(b) * bs) % std::max<std::size_t>(ds.size() - std::min(ds.size(), bs) + 1, 1);
+    std::size_t n = std::min(bs, ds.size() - begin);
+    if (n == 0) break;
+    net->forward(dataset_images(ds, begin, n));
+  }
+  net->eval();
+}
+
 std::vector<FinetuneEpoch> finetune(train::Network& net, const data::Dataset& train_set, const data::Dataset& val_set,
                                     const FinetuneOptions& opt) {
   std::vector<FinetuneEpoch> history;

@@ -33,6 +33,11 @@ struct FinetuneEpoch {
 std::vector<FinetuneEpoch> finetune(train::Network& network, const data::Dataset& train_set,
                                     const data::Dataset& val_set, const FinetuneOptions& options);
 
+// Re-estimates every BN's running statistics after surgery (the kept channels' inputs lost
+// the removed channels' contributions): `batches` forward passes in train mode, no
+// gradients, no weight change. The network ends in eval mode.
+void recalibrate_batch_norm(train::Network& network, const data::Dataset& dataset, int batches, int batch_size);
+
 // Top-1 accuracy (percent) in eval mode; restores the mode.
 double accuracy(train::Network& network, const data::Dataset& dataset);
 

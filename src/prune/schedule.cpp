@@ -76,6 +76,8 @@ PruneResult run_pruning(train::Checkpoint& original, const ScheduleOptions& opt)
       PrunePlan plan = plan_pruning(net->config(), graph, scores, req);
       net = apply_plan(net, graph, plan);
       net->eval();
+      if (opt.recalibrate_batches > 0)
+        recalibrate_batch_norm(net, split.train, opt.recalibrate_batches, tc.batch_size);
     }
     rec.macs = net->config().macs();
     rec.params = total_params(net->config());

@@ -23,6 +23,7 @@ struct ScheduleOptions {
   FinetuneOptions finetune;      // epochs per step (0 = prune only); slimming lambda
   int slimming_epochs = 0;       // epochs of slimming (L1 on gamma) before the first step
   CalibrationOptions calibration;
+  int recalibrate_batches = 50;  // BN statistics re-estimated after each surgery (0 = off)
   std::size_t max_train = 0;     // use only the first N training images (0 = all); for tests
   std::size_t max_test = 0;      // evaluate only the first N test images (0 = all)
   bool verbose = true;
@@ -37,7 +38,7 @@ struct LayerRow {
 struct StepRecord {
   int step = 0;
   std::int64_t macs = 0, params = 0;
-  double test_pruned = 0;     // right after surgery, before fine-tuning
+  double test_pruned = 0;     // right after surgery (and BN re-estimation), before fine-tuning
   double test_finetuned = 0;  // after this step's fine-tuning
   double val_finetuned = 0;
 };
