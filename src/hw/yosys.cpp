@@ -1,6 +1,7 @@
 #include "hw/yosys.hpp"
 
 #include <cstdio>
+#include <fstream>
 #include <regex>
 #include <sstream>
 
@@ -28,6 +29,24 @@ long lutram_luts_of(const std::string& cell) {
 }
 
 std::string quote(const fs::path& p) { return "\"" + p.string() + "\""; }
+
+// The last "N.M. Executing X pass" line in the final 256 KB of a Yosys log.
+std::string last_pass(const fs::path& log) {
+  std::ifstream in(log, std::ios::binary);
+  if (!in) return {};
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  const std::streamoff start = std::max<std::streamoff>(0, size - (256 << 10));
+  in.seekg(start);
+  std::string buf(std::size_t(size - start), '\0');
+  in.read(buf.data(), std::streamsize(buf.size()));
+  const auto pos = buf.rfind("Executing ");
+  if (pos == std::string::npos) return {};
+  const auto begin = buf.rfind('\n', pos);
+  const auto end = buf.find('\n', pos);
+  return buf.substr(begin == std::string::npos ? 0 : begin + 1,
+                    (end == std::string::npos ? buf.size() : end) - (begin == std::string::npos ? 0 : begin + 1));
+}
 
 }  // namespace
 
@@ -99,8 +118,12 @@ SynthReport synthesize(const SynthOptions& o) {
 
   fs::path cwd = o.include_dirs.empty() ? o.work_dir : o.include_dirs.front();
   std::fprintf(stderr, "synth: yosys synth_xilinx on %s (log %s)\n", o.top.c_str(), rep.log.c_str());
-  auto beat = [](double t, const std::string& line) {
-    std::fprintf(stderr, "synth: %4.0fs  %s\n", t, line.substr(0, 110).c_str());
+  // Heartbeat: the pass Yosys is in (the log's last "Executing ..." line), not its last
+  // line, which is often one of thousands of repeated warnings.
+  const fs::path log_path = rep.log;
+  auto beat = [log_path](double t, const std::string& line) {
+    std::string pass = last_pass(log_path);
+    std::fprintf(stderr, "synth: %4.0fs  %s\n", t, (pass.empty() ? line : pass).substr(0, 110).c_str());
   };
   ProcessResult r = run_logged({"yosys", "-q", "-l", fs::absolute(rep.log).string(), "-s",
                                 fs::absolute(o.work_dir / "synth.ys").string()},
