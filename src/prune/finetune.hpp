@@ -1,15 +1,17 @@
 #pragma once
 // Fine-tuning a (pruned) network in place. The trainer (train/trainer.hpp) trains from a
-// fresh initialization only, so pruning keeps its own short loop: the trainer's optimizer
-// groups (decay on latent weights only), cosine learning rate to 0 over the fine-tune, and
-// optionally the network-slimming penalty  lambda * sum |gamma|  over every hidden BN
-// (Liu et al. 2017, eq. 1) added to the cross-entropy.
+// fresh initialization only, so pruning keeps its own short schedule around the trainer's
+// epoch (train::run_epoch, same optimizer groups: decay on latent weights only): cosine
+// learning rate to 0 over the fine-tune, and optionally the network-slimming penalty
+// lambda * sum |gamma|  over every hidden BN (Liu et al. 2017, eq. 1) added to the
+// cross-entropy.
 #include <torch/torch.h>
 
 #include <cstdint>
 #include <vector>
 
 #include "data/dataset.hpp"
+#include "train/epoch.hpp"
 #include "train/network.hpp"
 
 namespace dorefa::prune {
@@ -23,10 +25,8 @@ struct FinetuneOptions {
   bool verbose = true;
 };
 
-struct FinetuneEpoch {
-  int epoch = 0;
-  double lr = 0, train_loss = 0, train_acc = 0, val_acc = 0, seconds = 0;
-};
+// lr, train loss and accuracy, val accuracy and time of one fine-tune epoch.
+using FinetuneEpoch = train::EpochRecord;
 
 // Fine-tunes `network` on `train_set`, reporting val accuracy on `val_set` after each epoch.
 // The network ends in eval mode.
@@ -39,10 +39,14 @@ std::vector<FinetuneEpoch> finetune(train::Network& network, const data::Dataset
 void recalibrate_batch_norm(train::Network& network, const data::Dataset& dataset, int batches, int batch_size);
 
 // Top-1 accuracy (percent) in eval mode; restores the mode.
-double accuracy(train::Network& network, const data::Dataset& dataset);
+using train::accuracy;
 
 // uint8 [count, H, W, C] images and int64 labels of examples begin .. begin + count.
-torch::Tensor dataset_images(const data::Dataset& dataset, std::size_t begin, std::size_t count);
-torch::Tensor dataset_labels(const data::Dataset& dataset, std::size_t begin, std::size_t count);
+inline torch::Tensor dataset_images(const data::Dataset& dataset, std::size_t begin, std::size_t count) {
+  return train::batch_images(dataset, {}, begin, count);
+}
+inline torch::Tensor dataset_labels(const data::Dataset& dataset, std::size_t begin, std::size_t count) {
+  return train::batch_labels(dataset, {}, begin, count);
+}
 
 }  // namespace dorefa::prune

@@ -3,7 +3,6 @@
 #include <torch/torch.h>
 
 #include <chrono>
-#include <ctime>
 #include <cmath>
 #include <fstream>
 #include <random>
@@ -11,13 +10,12 @@
 
 #include <fmt/format.h>
 
-#include "data/augment.hpp"
 #include "data/registry.hpp"
 #include "data/split.hpp"
 #include "train/checkpoint.hpp"
+#include "train/epoch.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
-#include "util/progress.hpp"
 
 namespace dorefa::train {
 namespace fs = std::filesystem;
@@ -55,55 +53,6 @@ std::string blas_info() {
     return info + " -> " + (ec ? line.substr(slash) : real.string());
   }
   return info;
-}
-
-// uint8 [count, H, W, C] from `ds` at order[begin..begin+count), randomly shifted if pad > 0.
-torch::Tensor batch_images(const data::Dataset& ds, const std::vector<std::size_t>& order, std::size_t begin,
-                           std::size_t count, int pad, std::mt19937_64* rng) {
-  torch::Tensor out = torch::empty({int64_t(count), ds.rows, ds.cols, ds.channels}, torch::kUInt8);
-  std::uint8_t* dst = out.data_ptr<std::uint8_t>();
-  std::size_t bytes = ds.image_bytes();
-  for (std::size_t i = 0; i < count; ++i) {
-    std::size_t idx = order.empty() ? begin + i : order[begin + i];
-    std::span<std::uint8_t> d(dst + i * bytes, bytes);
-    if (pad > 0 && rng) {
-      data::random_shift(ds.image(idx), d, ds.rows, ds.cols, ds.channels, pad, *rng);
-    } else {
-      auto s = ds.image(idx);
-      std::copy(s.begin(), s.end(), d.begin());
-    }
-  }
-  return out;
-}
-
-torch::Tensor batch_labels(const data::Dataset& ds, const std::vector<std::size_t>& order, std::size_t begin,
-                           std::size_t count) {
-  torch::Tensor out = torch::empty({int64_t(count)}, torch::kInt64);
-  auto* p = out.data_ptr<int64_t>();
-  for (std::size_t i = 0; i < count; ++i) p[i] = ds.labels[order.empty() ? begin + i : order[begin + i]];
-  return out;
-}
-
-// Top-1 accuracy in percent, in eval mode (running BN statistics); restores the mode.
-std::pair<std::size_t, std::size_t> count_correct(Network& net, const data::Dataset& ds) {
-  bool was_training = net->is_training();
-  net->eval();
-  torch::NoGradGuard no_grad;
-  std::size_t correct = 0;
-  const std::size_t kBatch = 1000;
-  for (std::size_t b = 0; b < ds.size(); b += kBatch) {
-    std::size_t n = std::min(kBatch, ds.size() - b);
-    torch::Tensor logits = net->forward(batch_images(ds, {}, b, n, 0, nullptr));
-    torch::Tensor labels = batch_labels(ds, {}, b, n);
-    correct += std::size_t(logits.argmax(1).eq(labels).sum().item<int64_t>());
-  }
-  if (was_training) net->train();
-  return {correct, ds.size()};
-}
-
-double accuracy(Network& net, const data::Dataset& ds) {
-  auto [c, n] = count_correct(net, ds);
-  return n ? 100.0 * double(c) / double(n) : 0.0;
 }
 
 nlohmann::json history_json(const std::vector<EpochRecord>& h) {
@@ -171,19 +120,7 @@ TrainResult train_model(const ModelConfig& config_in, const TrainOptions& opt) {
 
   torch::manual_seed(tc.seed);
   Network net(cfg);
-  std::vector<torch::optim::OptimizerParamGroup> groups;
-  groups.emplace_back(net->latent_weights());
-  groups.emplace_back(net->other_parameters());
-  std::unique_ptr<torch::optim::Optimizer> optimizer;
-  if (tc.optimizer == "adam") {
-    optimizer = std::make_unique<torch::optim::Adam>(groups, torch::optim::AdamOptions(tc.lr));
-    static_cast<torch::optim::AdamOptions&>(optimizer->param_groups()[0].options()).weight_decay(tc.weight_decay);
-    static_cast<torch::optim::AdamOptions&>(optimizer->param_groups()[1].options()).weight_decay(0);
-  } else {
-    optimizer = std::make_unique<torch::optim::SGD>(groups, torch::optim::SGDOptions(tc.lr).momentum(tc.momentum));
-    static_cast<torch::optim::SGDOptions&>(optimizer->param_groups()[0].options()).weight_decay(tc.weight_decay);
-    static_cast<torch::optim::SGDOptions&>(optimizer->param_groups()[1].options()).weight_decay(0);
-  }
+  std::unique_ptr<torch::optim::Optimizer> optimizer = make_optimizer(net, tc, tc.lr);
 
   TrainResult result;
   result.best_checkpoint = best_path;
@@ -248,40 +185,19 @@ TrainResult train_model(const ModelConfig& config_in, const TrainOptions& opt) {
     if (opt.stop_after_epochs > 0 && ran >= opt.stop_after_epochs) break;
     torch::manual_seed(mix(tc.seed, std::uint64_t(epoch), 2));
     std::mt19937_64 aug_rng(mix(tc.seed, std::uint64_t(epoch), 1));
-    std::vector<std::size_t> order = data::epoch_order(n, tc.seed, std::uint64_t(epoch));
-    net->train();
-    std::clock_t cpu_start = std::clock();
-    util::Progress progress(fmt::format("epoch {}/{}", epoch + 1, tc.epochs), std::size_t(steps), "batch");
-    double loss_sum = 0;
-    std::size_t seen = 0, correct = 0;
-    double lr = 0;
-    for (std::int64_t s = 0; s < steps; ++s) {
-      lr = lr_at(tc, std::int64_t(epoch) * steps + s, steps);
-      for (auto& g : optimizer->param_groups()) g.options().set_lr(lr);
-      torch::Tensor images = batch_images(split.train, order, std::size_t(s) * batch, batch, tc.augment_pad, &aug_rng);
-      torch::Tensor labels = batch_labels(split.train, order, std::size_t(s) * batch, batch);
-      optimizer->zero_grad();
-      torch::Tensor logits = net->forward(images);
-      torch::Tensor loss = torch::nn::functional::cross_entropy(logits, labels);
-      loss.backward();
-      optimizer->step();
-      loss_sum += loss.item<double>() * double(batch);
-      correct += std::size_t(logits.argmax(1).eq(labels).sum().item<int64_t>());
-      seen += batch;
-      if (opt.verbose)
-        progress.advance(1, fmt::format("loss {:.4f} acc {:.2f}% lr {:.2e}", loss_sum / double(seen),
-                                        100.0 * double(correct) / double(seen), lr));
-    }
-    EpochRecord rec;
+    EpochPlan plan;
+    plan.train_set = &split.train;
+    plan.val_set = &split.val;
+    plan.order = data::epoch_order(n, tc.seed, std::uint64_t(epoch));
+    plan.batch = batch;
+    plan.steps = steps;
+    plan.augment_pad = tc.augment_pad;
+    plan.augment_rng = &aug_rng;
+    plan.lr = [&](std::int64_t s) { return lr_at(tc, std::int64_t(epoch) * steps + s, steps); };
+    plan.label = fmt::format("epoch {}/{}", epoch + 1, tc.epochs);
+    plan.verbose = opt.verbose;
+    EpochRecord rec = run_epoch(net, *optimizer, plan);
     rec.epoch = epoch + 1;
-    rec.lr = lr;
-    rec.train_loss = loss_sum / double(std::max<std::size_t>(seen, 1));
-    rec.train_acc = 100.0 * double(correct) / double(std::max<std::size_t>(seen, 1));
-    rec.seconds = progress.elapsed_seconds();
-    rec.cpu_seconds = double(std::clock() - cpu_start) / CLOCKS_PER_SEC;
-    rec.val_acc = accuracy(net, split.val);
-    if (opt.verbose)
-      progress.finish(fmt::format("loss {:.4f} acc {:.2f}% val {:.2f}%", rec.train_loss, rec.train_acc, rec.val_acc));
     result.history.push_back(rec);
     bool best = rec.val_acc >= result.best_val_acc || result.best_epoch == 0;
     if (best) {
