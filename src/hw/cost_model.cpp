@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "qmodel/validate.hpp"
 #include "util/error.hpp"
 
 namespace dorefa::hw {
@@ -63,25 +64,10 @@ int hw_weight_bits(const Layer& layer) {
 
 bool mvtu_uses_dsp(const Layer& layer) { return hw_weight_bits(layer) == 8 && layer.input_bits > 4; }
 
-std::int64_t accumulator_bound(const Layer& layer) {
-  const std::int64_t top = (std::int64_t(1) << layer.input_bits) - 1;
-  const std::int64_t fan_in = layer.fan_in();
-  std::int64_t bound = 0;
-  for (int o = 0; o < layer.out_channels(); ++o) {
-    std::int64_t pos = 0, neg = 0;
-    for (std::int64_t i = 0; i < fan_in; ++i) {
-      std::int64_t w = layer.weights[std::size_t(o * fan_in + i)];
-      (w > 0 ? pos : neg) += w * top;
-    }
-    bound = std::max({bound, pos, -neg});
-  }
-  return bound;
-}
-
 int accumulator_bits(const Layer& layer) {
   // 2^(A-1) >= bound + 2: every accumulator fits, and a threshold clamped to the signed
   // range [-2^(A-1), 2^(A-1)-1] still compares the same against every reachable acc.
-  const std::int64_t bound = accumulator_bound(layer);
+  const std::int64_t bound = qmodel::accumulator_bound(layer);
   int a = 2;
   while ((std::int64_t(1) << (a - 1)) < bound + 2) ++a;
   return a;

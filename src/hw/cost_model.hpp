@@ -31,10 +31,8 @@ struct CostEstimate {
   double fps(double clock_mhz) const { return ideal_cycles > 0 ? clock_mhz * 1e6 / double(ideal_cycles) : 0.0; }
 };
 
-// Largest |acc| over all inputs: max over channels of the positive / negative weight sums
-// times the top input level.
-std::int64_t accumulator_bound(const qmodel::Layer& layer);
-// Signed accumulator width A with 2^(A-1) >= bound + 2 (docs/rtl/interfaces.md, mvtu).
+// Signed accumulator width A with 2^(A-1) >= qmodel::accumulator_bound(layer) + 2
+// (docs/rtl/interfaces.md, mvtu).
 int accumulator_bits(const qmodel::Layer& layer);
 
 // The mvtu's W_BITS: 1 for binary (+-1 as one bit), k+1 for k-bit DoReFa (odd integers

@@ -176,6 +176,11 @@ AccumulatorRange accumulator_range(const Layer& l) {
   return all;
 }
 
+std::int64_t accumulator_bound(const Layer& l) {
+  const AccumulatorRange r = accumulator_range(l);
+  return std::max(r.max, -r.min);
+}
+
 const char* to_string(LayerKind k) {
   switch (k) {
     case LayerKind::kConv: return "conv";

@@ -22,6 +22,9 @@ struct AccumulatorRange {
 };
 AccumulatorRange accumulator_range(const Layer& layer, int out_channel);
 AccumulatorRange accumulator_range(const Layer& layer);  // union over the channels
+// Largest |acc| over all inputs and channels: max(range.max, -range.min) of the union.
+// The hardware sizes its accumulators from this (hw::accumulator_bits).
+std::int64_t accumulator_bound(const Layer& layer);
 
 // Output spatial size of a conv (with padding) or maxpool (without) along one axis;
 // 0 when the window does not fit.
