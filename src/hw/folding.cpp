@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -130,42 +131,30 @@ void validate_folding(const qmodel::Model& model, const Folding& folding) {
 std::vector<FoldingOverride> read_folding_file(const std::filesystem::path& path) {
   const std::string text = util::read_file_text(path);
   const std::string where = path.string();
-  std::vector<FoldingOverride> out;
-  auto ext = path.extension().string();
-  if (ext == ".toml") {
+  // One reader for both syntaxes: a TOML file is turned into the JSON document it spells
+  // (toml++'s JSON formatter keeps integers as integers, floats as floats), then read as JSON.
+  nlohmann::json j;
+  if (path.extension() == ".toml") {
     toml::table tbl;
     try {
-      tbl = toml::parse(text, path.string());
+      tbl = toml::parse(text, where);
     } catch (const toml::parse_error& e) {
       throw Error(where, fmt::format("not valid TOML: {}", e.description()));
     }
-    const toml::table* layers = &tbl;
-    if (auto* inner = tbl["layers"].as_table()) layers = inner;
-    for (auto&& [key, node] : *layers) {
-      auto* t = node.as_table();
-      if (!t) throw Error(where, fmt::format("[{}] must be a table with pe and simd", key.str()));
-      FoldingOverride o;
-      o.layer = std::string(key.str());
-      for (auto&& [field, v] : *t) {
-        auto n = v.value<std::int64_t>();
-        if (!n) throw Error(where, fmt::format("{}.{} must be an integer", o.layer, field.str()));
-        if (field.str() == "pe") o.pe = int(*n);
-        else if (field.str() == "simd") o.simd = int(*n);
-        else throw Error(where, fmt::format("{}: unknown field '{}' (expected pe, simd)", o.layer, field.str()));
-      }
-      out.push_back(o);
+    std::ostringstream as_json;
+    as_json << toml::json_formatter{tbl};
+    j = nlohmann::json::parse(as_json.str());
+  } else {
+    try {
+      j = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(where, fmt::format("not valid JSON: {}", e.what()));
     }
-    return out;
   }
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(where, fmt::format("not valid JSON: {}", e.what()));
-  }
-  if (j.contains("layers")) j = j["layers"];
+  if (j.is_object() && j.contains("layers")) j = j["layers"];
+  std::vector<FoldingOverride> out;
   auto one = [&](const std::string& name, const nlohmann::json& v) {
-    if (!v.is_object()) throw Error(where, fmt::format("'{}' must be an object with pe and simd", name));
+    if (!v.is_object()) throw Error(where, fmt::format("'{}' must be a table (object) with pe and simd", name));
     FoldingOverride o;
     o.layer = name;
     for (auto it = v.begin(); it != v.end(); ++it) {

@@ -62,7 +62,8 @@ std::int64_t mvu_cycles(const qmodel::Layer& layer, int pe, int simd);
 void validate_folding(const qmodel::Model& model, const Folding& folding);
 
 // Reads a folding file: JSON {"conv1": {"pe": 8, "simd": 1}, ...} (optionally wrapped
-// in {"layers": ...}) or TOML with one table per layer ([conv1] pe = 8 simd = 1).
+// in {"layers": ...}, or a list [{"layer": "conv1", "pe": 8}, ...]) or the same document
+// in TOML (*.toml), e.g. one table per layer ([conv1] pe = 8 simd = 1).
 std::vector<FoldingOverride> read_folding_file(const std::filesystem::path& path);
 
 // The default folding: per layer the cheapest (estimated LUTs) PE x SIMD meeting the

@@ -105,6 +105,38 @@ TEST(Folding, ReadsJsonAndTomlFiles) {
   for (const auto& p : {j, t, bad, broken}) fs::remove(p);
 }
 
+TEST(Folding, TomlAndJsonFollowTheSameRules) {
+  // The same documents in both syntaxes give the same overrides and the same errors.
+  const std::pair<std::string, std::string> same[] = {
+      {"[layers.conv1]\npe = 4\nsimd = 5\n[layers.fc1]\npe = 2\n",
+       R"({"layers": {"conv1": {"pe": 4, "simd": 5}, "fc1": {"pe": 2}}})"},
+      {"[[layers]]\nlayer = \"conv1\"\npe = 4\nsimd = 5\n[[layers]]\nlayer = \"fc1\"\npe = 2\n",
+       R"([{"layer": "conv1", "pe": 4, "simd": 5}, {"layer": "fc1", "pe": 2}])"}};
+  for (const auto& [toml_text, json_text] : same) {
+    fs::path t = temp_file("same.toml", toml_text), j = temp_file("same.json", json_text);
+    auto ot = read_folding_file(t), oj = read_folding_file(j);
+    ASSERT_EQ(ot.size(), oj.size()) << toml_text;
+    for (std::size_t i = 0; i < ot.size(); ++i) {
+      EXPECT_EQ(ot[i].layer, oj[i].layer);
+      EXPECT_EQ(ot[i].pe, oj[i].pe);
+      EXPECT_EQ(ot[i].simd, oj[i].simd);
+    }
+    fs::remove(t);
+    fs::remove(j);
+  }
+  const std::pair<std::string, std::string> errors[] = {
+      {"[conv1]\npe = 4.0\n", "conv1.pe must be an integer"},
+      {"conv1 = 4\n", "'conv1' must be a table"},
+      {"[conv1]\nlanes = 2\n", "unknown field 'lanes'"},
+      {"[conv1\n", "not valid TOML"}};
+  for (const auto& [text, expected] : errors) {
+    fs::path t = temp_file("err.toml", text);
+    const std::string msg = error_of([&] { read_folding_file(t); });
+    EXPECT_NE(msg.find(expected), std::string::npos) << text << " -> " << msg;
+    fs::remove(t);
+  }
+}
+
 TEST(Folding, RequantLayerIsUnsupported) {
   qmodel::Model m = qmodel::make_synthetic_model(qmodel::lenet_w8a8_spec(), 2);
   std::string msg = error_of([&] { check_supported(m); });
