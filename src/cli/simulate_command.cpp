@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "hw/simulate.hpp"
+#include "hw/system_simulate.hpp"
 #include "util/error.hpp"
 
 namespace dorefa::cli {
@@ -34,6 +35,37 @@ void run_simulate(const hw::SimOptions& o, bool require_exact) {
                 ErrorKind::kInternal);
 }
 
+// --system: shell + core against the DDR model, through the registers (docs/board/registers.md).
+void run_system_simulate(const hw::SystemSimOptions& o, bool require_pass) {
+  hw::SystemSimReport r = hw::simulate_system(o);
+  fmt::print("design      {} (model '{}'), system_top = shell + core, design hash {} ({})\n",
+             o.design_dir.string(), r.model_name, r.design_hash, r.hash_matches ? "matches" : "MISMATCH");
+  fmt::print("images      {} of {}/{} in one batch, DDR model: READY {:.0f}%, VALID {:.0f}%, latency {}..{} cycles, "
+             "seed {}\n",
+             r.images, o.dataset, o.split, 100 * o.ddr_ready, 100 * o.ddr_valid, o.ddr_min_latency,
+             o.ddr_max_latency, o.seed);
+  fmt::print("mismatches  {} (every record vs runtime::run_reference: scores, class, image index)\n", r.mismatches);
+  for (const auto& m : r.first_mismatches) fmt::print("            {}\n", m);
+  fmt::print("axi         {} protocol violations, {} error responses\n", r.axi_violations, r.axi_error_responses);
+  for (const auto& m : r.violation_messages) fmt::print("            {}\n", m);
+  fmt::print("device      bad byte count -> ERROR {} with {} DDR reads; batch ERROR {}; IMAGES_DONE {}\n",
+             r.bad_length_error, r.bad_length_ddr_reads, r.batch_error, r.images_done);
+  fmt::print("accuracy    {:.2f}% (reference {:.2f}%)\n", 100 * r.accuracy, 100 * r.reference_accuracy);
+  fmt::print("throughput  {:.0f} images/s end to end at {:.0f} MHz = {:.3f} of the core's ideal {:.0f}\n",
+             r.images_per_second(), r.clock_mhz, r.ideal_ratio(), r.core_ideal_images_per_second());
+  fmt::print("latency     {} cycles = {:.2f} us (START write -> DONE, one image)\n", r.latency_cycles, r.latency_us());
+  fmt::print("counters    busy {} cycles, input stalls {}, output stalls {}\n", r.busy_cycles, r.in_stall_cycles,
+             r.out_stall_cycles);
+  fmt::print("results     {}\n",
+             (o.results_json.empty() ? o.design_dir / "sim" / "system.json" : o.results_json).string());
+  if (require_pass && !r.passed())
+    throw Error(o.design_dir.string(),
+                fmt::format("system simulation failed: {} mismatches, {} AXI violations, {} error responses{}",
+                            r.mismatches, r.axi_violations, r.axi_error_responses,
+                            r.hash_matches && r.id_matches ? "" : ", identification registers wrong"),
+                ErrorKind::kInternal);
+}
+
 const CommandRegistration kRegistration(61, [](CLI::App& root) {
   auto o = std::make_shared<hw::SimOptions>();
   auto exact = std::make_shared<bool>(true);
@@ -51,7 +83,28 @@ const CommandRegistration kRegistration(61, [](CLI::App& root) {
       ->capture_default_str();
   cmd->add_option("--results", *out, "Results JSON (default DIR/sim/results.json)");
   cmd->add_flag("!--allow-mismatch", *exact, "Exit 0 even when outputs differ from the reference");
-  cmd->callback([o, exact, dir, out] {
+  auto system = std::make_shared<bool>(false);
+  auto so = std::make_shared<hw::SystemSimOptions>();
+  cmd->add_flag("--system", *system, "Simulate the board top (system shell + core) against a DDR model")
+      ->group("System simulation");
+  cmd->add_option("--ddr-ready", so->ddr_ready, "With --system: probability DDR's ARREADY/AWREADY/WREADY is high")
+      ->check(CLI::Range(0.01, 1.0))->capture_default_str()->group("System simulation");
+  cmd->add_option("--ddr-valid", so->ddr_valid, "With --system: probability DDR offers a ready RVALID/BVALID")
+      ->check(CLI::Range(0.01, 1.0))->capture_default_str()->group("System simulation");
+  cmd->add_option("--ddr-max-latency", so->ddr_max_latency, "With --system: largest DDR latency per burst (cycles)")
+      ->check(CLI::Range(0, 100000))->capture_default_str()->group("System simulation");
+  cmd->callback([o, exact, dir, out, system, so] {
+    if (*system) {
+      so->design_dir = *dir;
+      so->results_json = *out;
+      so->dataset = o->dataset;
+      so->split = o->split;
+      so->images = o->images;
+      so->seed = o->seed;
+      if (so->ddr_max_latency < so->ddr_min_latency) so->ddr_min_latency = so->ddr_max_latency;
+      run_system_simulate(*so, *exact);
+      return;
+    }
     o->design_dir = *dir;
     o->results_json = *out;
     run_simulate(*o, *exact);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hw/memory_image.hpp"
+#include "hw/system_generator.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
 #include "util/sha256.hpp"
@@ -324,6 +325,8 @@ DesignInfo compile_design(const qmodel::Model& model, const CompileOptions& o) {
       w.body());
   util::write_file_atomic(dir / "top.sv", top);
   info.sources.push_back("top.sv");
+  // The board top around it (system_top.v + shell, docs/board/registers.md).
+  const SystemDesign system = write_system_shell(info, rtl_dir);
 
   if (!o.model_file.empty()) {
     auto bytes = util::read_file_bytes(o.model_file);
@@ -370,6 +373,7 @@ DesignInfo compile_design(const qmodel::Model& model, const CompileOptions& o) {
                    {"bram36", est.total.bram36},
                    {"dsp", est.total.dsp},
                    {"note", "first-order cost model, not synthesis; run `dorefa synth` for Yosys numbers"}};
+  add_system_json(j, system);
   util::write_file_atomic(dir / "design.json", j.dump(2) + "\n");
   return info;
 }
