@@ -1,7 +1,7 @@
 // axis_fifo: random data and tlast through every case with random stalls on both sides
 // (order, data and tlast must be preserved, nothing lost or duplicated); without stalls
 // one beat per cycle.
-#include <memory>
+#include <iterator>
 
 #include "axis_harness.hpp"
 #include "rtl_cases.inc"
@@ -10,11 +10,9 @@ using namespace rtl_tb;
 
 namespace {
 
-void run_case(Model& model, int sel, const char* text, Report& rep) {
+void run_case(Model& model, int sel, const char* text, const std::string& name, Report& rep) {
   auto m = parse_params(text);
   const int width = int(m["DATA_WIDTH"]);
-  model.sel = std::uint8_t(sel);
-  const std::string name = "axis_fifo#" + std::to_string(sel);
   std::mt19937_64 rng(4000 + sel);
   auto make = [&](int n) {
     std::vector<Beat> v;
@@ -25,31 +23,22 @@ void run_case(Model& model, int sel, const char* text, Report& rep) {
     }
     return v;
   };
-  const double mixes[][2] = {{0.5, 0.5}, {0.9, 0.2}, {0.2, 0.9}, {1.0, 0.5}};
-  for (int t = 0; t < 4; ++t) {
-    const auto beats = make(500);
-    RunOptions o;
-    o.p_valid = mixes[t][0];
-    o.p_ready = mixes[t][1];
-    o.seed = rng();
-    rep.check(name + " stalls#" + std::to_string(t), run_stream(model, beats, beats, o, width));
-  }
+  // Harder stalls than the default mixes, and a sink that stalls behind a full-rate source.
+  const Stalls mixes[] = {{0.5, 0.5}, {0.9, 0.2}, {0.2, 0.9}, {1.0, 0.5}};
+  check_under_stalls(rep, model, name, width, rng,
+                     [&](std::vector<Beat>& in, std::vector<Beat>& out) { in = out = make(500); }, mixes);
   const auto beats = make(1000);
-  const RunResult r = run_stream(model, beats, beats, RunOptions{}, width);
-  const double eff = r.ok ? 1000.0 / double(r.cycles) : 0.0;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "eff=%.3f", eff);
-  rep.check(name + " full-rate", r, buf);
-  rep.expect(name + " throughput", eff >= 0.9, std::string(buf) + " >= 0.9");
+  check_full_rate(rep, model, name, beats, beats, width, double(beats.size()));
 }
 
 }  // namespace
 
+#define CASE_TEXT(I, TEXT) TEXT,
+const char* const kCases[] = {RTL_CASES(CASE_TEXT)};
+
 int main(int argc, char** argv) {
-  Verilated::commandArgs(argc, argv);
-  Report rep;
-  auto model = std::make_unique<Model>();
-#define RUN(I, TEXT) run_case(*model, I, TEXT, rep);
-  RTL_CASES(RUN)
-  return rep.exit_code();
+  return run_testbench<Model>(argc, argv, "axis_fifo", std::size(kCases),
+                              [](Model& m, int sel, const std::string& name, Report& rep) {
+                                run_case(m, sel, kCases[sel], name, rep);
+                              });
 }

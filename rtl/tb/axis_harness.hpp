@@ -3,13 +3,19 @@
 // Verilated AXI-Stream module with random input-valid and output-ready stalls, checks
 // every output beat (data and tlast) against an expected list, and checks the output
 // protocol (valid held until taken, data stable while held). Every module in rtl/ has
-// the same port names, so one template drives them all.
+// the same port names, so one template drives them all. On top of it, the runs every
+// testbench makes (one per stall mix, one at full rate with its efficiency) and the
+// testbench main, so a testbench is only its C++ model and its streams.
 #include <verilated.h>
 
 #include <cstdint>
 #include <cstdio>
+#include <cstddef>
+#include <functional>
 #include <map>
+#include <memory>
 #include <random>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -240,5 +246,70 @@ struct Report {
     return failures ? 1 : 0;
   }
 };
+
+// Stall pattern of one run: the chance per cycle that the source offers a beat and that
+// the sink is ready.
+struct Stalls {
+  double p_valid;
+  double p_ready;
+};
+// Both sides stalling, a slow sink, a slow source.
+inline constexpr Stalls kStallMixes[] = {{0.5, 0.5}, {0.9, 0.3}, {0.3, 0.9}};
+
+// One checked run per stall mix ("<name> stalls#t"): `make(in, out)` appends fresh input
+// beats and the expected output beats, and each run draws its stall seed from `rng`.
+template <class M>
+void check_under_stalls(Report& rep, M& m, const std::string& name, int out_width, std::mt19937_64& rng,
+                        const std::function<void(std::vector<Beat>& in, std::vector<Beat>& out)>& make,
+                        std::span<const Stalls> mixes = kStallMixes) {
+  for (std::size_t t = 0; t < mixes.size(); ++t) {
+    std::vector<Beat> in, out;
+    make(in, out);
+    RunOptions o;
+    o.p_valid = mixes[t].p_valid;
+    o.p_ready = mixes[t].p_ready;
+    o.seed = rng();
+    rep.check(name + " stalls#" + std::to_string(t), run_stream(m, in, out, o, out_width));
+  }
+}
+
+// A checked run without stalls ("<name> full-rate") whose efficiency is ideal_cycles over
+// the cycles taken; with min_eff > 0 the efficiency must reach it ("<name> throughput").
+template <class M>
+RunResult check_full_rate(Report& rep, M& m, const std::string& name, const std::vector<Beat>& in,
+                          const std::vector<Beat>& out, int out_width, double ideal_cycles, double min_eff = 0.9) {
+  const RunResult r = run_stream(m, in, out, RunOptions{}, out_width);
+  const double eff = r.ok ? ideal_cycles / double(r.cycles) : 0.0;
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "eff=%.3f (ideal %.0f cycles)", eff, ideal_cycles);
+  rep.check(name + " full-rate", r, buf);
+  if (min_eff > 0) {
+    char want[32];
+    std::snprintf(want, sizeof want, " >= %.2f", min_eff);
+    rep.expect(name + " throughput", eff >= min_eff, buf + std::string(want));
+  }
+  return r;
+}
+
+// The main of every testbench. All cases of a module are instances behind one Verilated
+// model (rtl/CMakeLists.txt); `run(model, i, name, report)` checks case i, after `sel`
+// has switched the stream ports to it ("<module>#<i>" names it). Testbenches with memory
+// images write them all before calling this: $readmemh runs when the model is created,
+// and with --write-mems the testbench only writes them (the Yosys check reads them at
+// synthesis time).
+template <class M>
+int run_testbench(int argc, char** argv, const std::string& module, std::size_t cases,
+                  const std::function<void(M& model, int sel, const std::string& name, Report& rep)>& run) {
+  Verilated::commandArgs(argc, argv);
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--write-mems") return 0;
+  Report rep;
+  auto model = std::make_unique<M>();
+  for (std::size_t i = 0; i < cases; ++i) {
+    model->sel = std::uint8_t(i);
+    run(*model, int(i), module + "#" + std::to_string(i), rep);
+  }
+  return rep.exit_code();
+}
 
 }  // namespace rtl_tb

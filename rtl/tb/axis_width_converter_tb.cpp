@@ -1,7 +1,7 @@
 // axis_width_converter: random element streams regrouped from IN_ELEMS to OUT_ELEMS per
 // beat with random stalls on both sides; the element order and the image boundaries
 // (tlast) must survive. Without stalls the wider side moves one beat per cycle.
-#include <memory>
+#include <iterator>
 
 #include "axis_harness.hpp"
 #include "rtl_cases.inc"
@@ -10,11 +10,9 @@ using namespace rtl_tb;
 
 namespace {
 
-void run_case(Model& model, int sel, const char* text, Report& rep) {
+void run_case(Model& model, int sel, const char* text, const std::string& name, Report& rep) {
   auto m = parse_params(text);
   const int b = int(m["ELEM_BITS"]), ie = int(m["IN_ELEMS"]), oe = int(m["OUT_ELEMS"]);
-  model.sel = std::uint8_t(sel);
-  const std::string name = "axis_width_converter#" + std::to_string(sel);
   std::mt19937_64 rng(5000 + sel);
   const int group = std::max(ie, oe);  // image length is a multiple of both widths
   auto make = [&](int images, std::vector<Beat>& in, std::vector<Beat>& out) {
@@ -28,34 +26,21 @@ void run_case(Model& model, int sel, const char* text, Report& rep) {
         out.push_back({pack({e.begin() + i, e.begin() + i + oe}, b), i + oe == len});
     }
   };
-  const double mixes[][2] = {{0.5, 0.5}, {0.9, 0.3}, {0.3, 0.9}};
-  for (int t = 0; t < 3; ++t) {
-    std::vector<Beat> in, out;
-    make(40, in, out);
-    RunOptions o;
-    o.p_valid = mixes[t][0];
-    o.p_ready = mixes[t][1];
-    o.seed = rng();
-    rep.check(name + " stalls#" + std::to_string(t), run_stream(model, in, out, o, oe * b));
-  }
+  check_under_stalls(rep, model, name, oe * b, rng,
+                     [&](std::vector<Beat>& in, std::vector<Beat>& out) { make(40, in, out); });
   std::vector<Beat> in, out;
   make(100, in, out);
-  const RunResult r = run_stream(model, in, out, RunOptions{}, oe * b);
-  const double ideal = double(std::max(in.size(), out.size()));
-  const double eff = r.ok ? ideal / double(r.cycles) : 0.0;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "eff=%.3f", eff);
-  rep.check(name + " full-rate", r, buf);
-  rep.expect(name + " throughput", eff >= 0.9, std::string(buf) + " >= 0.9");
+  check_full_rate(rep, model, name, in, out, oe * b, double(std::max(in.size(), out.size())));
 }
 
 }  // namespace
 
+#define CASE_TEXT(I, TEXT) TEXT,
+const char* const kCases[] = {RTL_CASES(CASE_TEXT)};
+
 int main(int argc, char** argv) {
-  Verilated::commandArgs(argc, argv);
-  Report rep;
-  auto model = std::make_unique<Model>();
-#define RUN(I, TEXT) run_case(*model, I, TEXT, rep);
-  RTL_CASES(RUN)
-  return rep.exit_code();
+  return run_testbench<Model>(argc, argv, "axis_width_converter", std::size(kCases),
+                              [](Model& m, int sel, const std::string& name, Report& rep) {
+                                run_case(m, sel, kCases[sel], name, rep);
+                              });
 }

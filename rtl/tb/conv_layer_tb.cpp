@@ -4,10 +4,9 @@
 // thresholds next to real accumulators; every output beat is compared with a direct C++
 // convolution (docs/integer-model.md) + thresholds (+ 2x2 max-pool), under random stalls.
 #include <algorithm>
-#include <fstream>
-#include <memory>
 
 #include "axis_harness.hpp"
+#include "mvtu_image.hpp"
 #include "rtl_cases.inc"
 
 using namespace rtl_tb;
@@ -55,7 +54,7 @@ Layer make_layer(int sel, const char* text) {
           int(m["W_BITS"]), int(m["ACC_BITS"]), int(m["OUT_BITS"]), int(m["POOL"]), {}, {},
           std::mt19937_64(7000 + sel)};
   L.w.resize(size_t(L.mh) * L.mw());
-  for (auto& w : L.w) w = L.wb == 1 ? ((L.rng() & 1) ? 1 : -1) : int(std::int64_t(L.rng() % (1u << L.wb)) - (1 << (L.wb - 1)));
+  for (auto& w : L.w) w = random_weight(L.rng, L.wb);
   // Thresholds from the accumulators of one random image (so the levels are spread).
   const auto acc = L.conv(L.image());
   const size_t pixels = size_t(L.oh()) * L.ow();
@@ -67,25 +66,9 @@ Layer make_layer(int sel, const char* text) {
     for (int j = 0; j < L.nt(); ++j) L.t[size_t(o) * L.nt() + j] = ts[size_t(j)];
   }
   const std::string base = std::string(RTL_MEM_DIR) + "/conv_layer_" + std::to_string(sel) + "_";
-  const int sf = L.mw() / L.simd, nf = L.mh / L.pe;
-  std::ofstream wf(base + "WEIGHT_FILE.mem"), tf(base + "THRESH_FILE.mem");
-  for (int g = 0; g < nf; ++g)
-    for (int s = 0; s < sf; ++s) {
-      Bits word(L.pe * L.simd * L.wb);
-      for (int p = 0; p < L.pe; ++p)
-        for (int j = 0; j < L.simd; ++j) {
-          const int w = L.w[size_t(g * L.pe + p) * L.mw() + s * L.simd + j];  // column = [ky][kx][c]
-          word.set((p * L.simd + j) * L.wb, L.wb, L.wb == 1 ? (w > 0 ? 1 : 0) : std::uint64_t(std::int64_t(w)));
-        }
-      wf << word.hex() << "\n";
-    }
-  for (int g = 0; g < nf; ++g) {
-    Bits word(L.pe * L.nt() * L.acc);
-    for (int p = 0; p < L.pe; ++p)
-      for (int j = 0; j < L.nt(); ++j)
-        word.set((p * L.nt() + j) * L.acc, L.acc, std::uint64_t(L.t[size_t(g * L.pe + p) * L.nt() + j]));
-    tf << word.hex() << "\n";
-  }
+  // Weight columns in window order [ky][kx][c].
+  write_mem(base + "WEIGHT_FILE.mem", mvtu_weight_words(L.w, L.mh, L.mw(), L.simd, L.pe, L.wb));
+  write_mem(base + "THRESH_FILE.mem", mvtu_threshold_words(L.t, L.mh, L.nt(), L.pe, L.acc));
   return L;
 }
 
@@ -122,30 +105,18 @@ void make_streams(Layer& L, int images, std::vector<Beat>& in, std::vector<Beat>
 }  // namespace
 
 int main(int argc, char** argv) {
-  Verilated::commandArgs(argc, argv);
-  Report rep;
-  std::vector<Layer> layers;
+  std::vector<Layer> layers;  // writes the memory images
 #define MAKE(I, TEXT) layers.push_back(make_layer(I, TEXT));
   RTL_CASES(MAKE)
-  // --write-mems: only write the memory images (the Yosys netlist check reads them at
-  // synthesis time).
-  for (int i = 1; i < argc; ++i)
-    if (std::string(argv[i]) == "--write-mems") return 0;
-  auto model = std::make_unique<Model>();
-  for (size_t i = 0; i < layers.size(); ++i) {
-    Layer& L = layers[i];
-    model->sel = std::uint8_t(i);
-    const std::string name = "conv_layer#" + std::to_string(i);
-    const double mixes[][2] = {{0.5, 0.5}, {0.9, 0.3}, {1.0, 1.0}};
-    for (int t = 0; t < 3; ++t) {
-      std::vector<Beat> in, out;
-      make_streams(L, 3, in, out);
-      RunOptions o;
-      o.p_valid = mixes[t][0];
-      o.p_ready = mixes[t][1];
-      o.seed = L.rng();
-      rep.check(name + " run#" + std::to_string(t), run_stream(*model, in, out, o, L.pe * L.ob));
-    }
-  }
-  return rep.exit_code();
+  return run_testbench<Model>(argc, argv, "conv_layer", layers.size(),
+                              [&](Model& m, int sel, const std::string& name, Report& rep) {
+                                Layer& L = layers[size_t(sel)];
+                                // The default stall mixes and one run without stalls.
+                                const Stalls mixes[] = {kStallMixes[0], kStallMixes[1], kStallMixes[2], {1.0, 1.0}};
+                                check_under_stalls(rep, m, name, L.pe * L.ob, L.rng,
+                                                   [&](std::vector<Beat>& in, std::vector<Beat>& out) {
+                                                     make_streams(L, 3, in, out);
+                                                   },
+                                                   mixes);
+                              });
 }

@@ -4,7 +4,6 @@
 // score = acc*mul + add in int64, argmax with the lowest index on ties. One image per
 // case has all-zero accumulators against two equal largest adds (a forced tie).
 #include <fstream>
-#include <memory>
 
 #include "axis_harness.hpp"
 #include "rtl_cases.inc"
@@ -67,35 +66,21 @@ void make_streams(Case& c, int images, std::vector<Beat>& in, std::vector<Beat>&
   }
 }
 
-void run_case(Model& model, int sel, Case& c, Report& rep) {
-  model.sel = std::uint8_t(sel);
-  const std::string name = "logits_argmax#" + std::to_string(sel);
-  const int ow = c.emit ? 64 : 16;
-  const double mixes[][2] = {{0.5, 0.5}, {0.9, 0.3}, {0.3, 0.9}, {1.0, 1.0}};
-  for (int t = 0; t < 4; ++t) {
-    std::vector<Beat> in, out;
-    make_streams(c, 40, in, out);
-    RunOptions o;
-    o.p_valid = mixes[t][0];
-    o.p_ready = mixes[t][1];
-    o.seed = c.rng();
-    rep.check(name + " stalls#" + std::to_string(t), run_stream(model, in, out, o, ow));
-  }
+void run_case(Model& model, Case& c, const std::string& name, Report& rep) {
+  // The default stall mixes and one run without stalls (no throughput goal here).
+  const Stalls mixes[] = {kStallMixes[0], kStallMixes[1], kStallMixes[2], {1.0, 1.0}};
+  check_under_stalls(rep, model, name, c.emit ? 64 : 16, c.rng,
+                     [&](std::vector<Beat>& in, std::vector<Beat>& out) { make_streams(c, 40, in, out); }, mixes);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  Verilated::commandArgs(argc, argv);
-  Report rep;
-  std::vector<Case> cases;
+  std::vector<Case> cases;  // writes the memory images
 #define MAKE(I, TEXT) cases.push_back(make_case(I, TEXT));
   RTL_CASES(MAKE)
-  // --write-mems: only write the memory images (the Yosys netlist check reads them at
-  // synthesis time).
-  for (int i = 1; i < argc; ++i)
-    if (std::string(argv[i]) == "--write-mems") return 0;
-  auto model = std::make_unique<Model>();
-  for (size_t i = 0; i < cases.size(); ++i) run_case(*model, int(i), cases[i], rep);
-  return rep.exit_code();
+  return run_testbench<Model>(argc, argv, "logits_argmax", cases.size(),
+                              [&](Model& m, int sel, const std::string& name, Report& rep) {
+                                run_case(m, cases[size_t(sel)], name, rep);
+                              });
 }

@@ -1,7 +1,7 @@
 // maxpool: random level images (HWC, SIMD channels per beat) through every case with
 // random stalls on both sides, compared with a direct C++ max over each KxK window
 // (stride K, floor); without stalls one input beat per cycle (>= 0.9).
-#include <memory>
+#include <iterator>
 
 #include "axis_harness.hpp"
 #include "rtl_cases.inc"
@@ -41,42 +41,26 @@ void make_streams(const Params& q, int images, std::mt19937_64& rng, std::vector
   }
 }
 
-void run_case(Model& model, int sel, const char* text, Report& rep) {
+void run_case(Model& model, int sel, const char* text, const std::string& name, Report& rep) {
   auto m = parse_params(text);
   const Params q{int(m["CHANNELS"]), int(m["ELEM_BITS"]), int(m["SIMD"]), int(m["IN_H"]), int(m["IN_W"]),
                  int(m["KERNEL"])};
-  model.sel = std::uint8_t(sel);
-  const std::string name = "maxpool#" + std::to_string(sel);
   std::mt19937_64 rng(3000 + sel);
-  const double mixes[][2] = {{0.5, 0.5}, {0.9, 0.3}, {0.3, 0.9}};
-  for (int t = 0; t < 3; ++t) {
-    std::vector<Beat> in, out;
-    make_streams(q, 3, rng, in, out);
-    RunOptions o;
-    o.p_valid = mixes[t][0];
-    o.p_ready = mixes[t][1];
-    o.seed = rng();
-    rep.check(name + " stalls#" + std::to_string(t), run_stream(model, in, out, o, q.simd * q.b));
-  }
-  const int images = 8;
+  check_under_stalls(rep, model, name, q.simd * q.b, rng,
+                     [&](std::vector<Beat>& in, std::vector<Beat>& out) { make_streams(q, 3, rng, in, out); });
   std::vector<Beat> in, out;
-  make_streams(q, images, rng, in, out);
-  const RunResult r = run_stream(model, in, out, RunOptions{}, q.simd * q.b);
-  const double ideal = double(in.size());
-  const double eff = r.ok ? ideal / double(r.cycles) : 0.0;
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "eff=%.3f (ideal %.0f cycles)", eff, ideal);
-  rep.check(name + " full-rate", r, buf);
-  rep.expect(name + " throughput", eff >= 0.9, std::string(buf) + " >= 0.9");
+  make_streams(q, 8, rng, in, out);
+  check_full_rate(rep, model, name, in, out, q.simd * q.b, double(in.size()));  // one input beat per cycle
 }
 
 }  // namespace
 
+#define CASE_TEXT(I, TEXT) TEXT,
+const char* const kCases[] = {RTL_CASES(CASE_TEXT)};
+
 int main(int argc, char** argv) {
-  Verilated::commandArgs(argc, argv);
-  Report rep;
-  auto model = std::make_unique<Model>();
-#define RUN(I, TEXT) run_case(*model, I, TEXT, rep);
-  RTL_CASES(RUN)
-  return rep.exit_code();
+  return run_testbench<Model>(argc, argv, "maxpool", std::size(kCases),
+                              [](Model& m, int sel, const std::string& name, Report& rep) {
+                                run_case(m, sel, kCases[sel], name, rep);
+                              });
 }

@@ -5,10 +5,9 @@
 // product + threshold count. Without stalls every case must reach >= 0.9 of the ideal
 // SF*NF cycles per vector.
 #include <algorithm>
-#include <fstream>
-#include <memory>
 
 #include "axis_harness.hpp"
+#include "mvtu_image.hpp"
 #include "rtl_cases.inc"
 
 using namespace rtl_tb;
@@ -40,11 +39,6 @@ std::string mem_path(int sel, const char* what) {
   return std::string(RTL_MEM_DIR) + "/mvtu_" + std::to_string(sel) + "_" + what + ".mem";
 }
 
-void write_mem(const std::string& path, const std::vector<Bits>& words) {
-  std::ofstream f(path);
-  for (const auto& w : words) f << w.hex() << "\n";
-}
-
 std::vector<std::int64_t> random_vector(const Params& q, std::mt19937_64& rng, int kind) {
   const int maxv = (1 << q.in_bits) - 1;
   std::vector<std::int64_t> x(size_t(q.mw));
@@ -63,10 +57,7 @@ Case make_case(int sel, const char* text) {
   const Params& q = c.q;
   auto& rng = c.rng;
   c.w.resize(size_t(q.mh) * q.mw);
-  for (auto& w : c.w) {
-    if (q.w_bits == 1) w = (rng() & 1) ? 1 : -1;
-    else w = int(std::int64_t(rng() % (1u << q.w_bits)) - (1 << (q.w_bits - 1)));
-  }
+  for (auto& w : c.w) w = random_weight(rng, q.w_bits);
   // Thresholds next to accumulators of random vectors: t = acc + {-1, 0, +1}; channel 0
   // also gets the extremes of the ACC_BITS range ("always" / "never").
   const std::int64_t amin = -(std::int64_t(1) << (q.acc_bits - 1)), amax = -amin - 1;
@@ -84,29 +75,8 @@ Case make_case(int sel, const char* text) {
     std::sort(ts.begin(), ts.end());
     for (int j = 0; j < q.nt(); ++j) c.t[size_t(o) * q.nt() + j] = ts[size_t(j)];
   }
-  // Memory images in the format of docs/rtl/interfaces.md.
-  std::vector<Bits> wmem;
-  for (int g = 0; g < q.nf(); ++g)
-    for (int s = 0; s < q.sf(); ++s) {
-      Bits b(q.pe * q.simd * q.w_bits);
-      for (int p = 0; p < q.pe; ++p)
-        for (int j = 0; j < q.simd; ++j) {
-          const int w = c.w[size_t(g * q.pe + p) * q.mw + s * q.simd + j];
-          const std::uint64_t field = q.w_bits == 1 ? (w > 0 ? 1 : 0) : std::uint64_t(std::int64_t(w));
-          b.set((p * q.simd + j) * q.w_bits, q.w_bits, field);
-        }
-      wmem.push_back(b);
-    }
-  write_mem(mem_path(sel, "WEIGHT_FILE"), wmem);
-  std::vector<Bits> tmem;
-  for (int g = 0; g < q.nf(); ++g) {
-    Bits b(q.pe * q.nt() * q.acc_bits);
-    for (int p = 0; p < q.pe; ++p)
-      for (int j = 0; j < q.nt(); ++j)
-        b.set((p * q.nt() + j) * q.acc_bits, q.acc_bits, std::uint64_t(c.t[size_t(g * q.pe + p) * q.nt() + j]));
-    tmem.push_back(b);
-  }
-  write_mem(mem_path(sel, "THRESH_FILE"), tmem);
+  write_mem(mem_path(sel, "WEIGHT_FILE"), mvtu_weight_words(c.w, q.mh, q.mw, q.simd, q.pe, q.w_bits));
+  write_mem(mem_path(sel, "THRESH_FILE"), mvtu_threshold_words(c.t, q.mh, q.nt(), q.pe, q.acc_bits));
   return c;
 }
 
@@ -137,53 +107,31 @@ void make_streams(Case& c, int vectors, std::vector<Beat>& in, std::vector<Beat>
   }
 }
 
-void run_case(Model& model, int sel, Case& c, Report& rep) {
+void run_case(Model& model, Case& c, const std::string& name, Report& rep) {
   const Params& q = c.q;
-  const std::string name = "mvtu#" + std::to_string(sel);
-  model.sel = std::uint8_t(sel);
   // The accumulator must hold every reachable value, or the case itself is wrong.
   const std::int64_t wmax = q.w_bits == 1 ? 1 : (std::int64_t(1) << (q.w_bits - 1));
   const std::int64_t bound = std::int64_t(q.mw) * wmax * ((1 << q.in_bits) - 1);
   rep.expect(name + " acc range", bound < (std::int64_t(1) << (q.acc_bits - 1)), "max|acc| fits ACC_BITS");
-  const double mixes[][2] = {{0.5, 0.5}, {0.9, 0.3}, {0.3, 0.9}};
-  for (int t = 0; t < 3; ++t) {
-    std::vector<Beat> in, out;
-    make_streams(c, 3 * q.num_vec, in, out);
-    RunOptions o;
-    o.p_valid = mixes[t][0];
-    o.p_ready = mixes[t][1];
-    o.seed = c.rng();
-    rep.check(name + " stalls#" + std::to_string(t), run_stream(model, in, out, o, q.pe * q.out_elem()));
-  }
+  check_under_stalls(rep, model, name, q.pe * q.out_elem(), c.rng,
+                     [&](std::vector<Beat>& in, std::vector<Beat>& out) { make_streams(c, 3 * q.num_vec, in, out); });
   // Full rate: enough vectors that ~400 ideal cycles dwarf the pipeline latency.
   const int per_vec = q.sf() * q.nf();
   int vectors = std::max(3 * q.num_vec, (400 + per_vec - 1) / per_vec);
   vectors = (vectors + q.num_vec - 1) / q.num_vec * q.num_vec;
   std::vector<Beat> in, out;
   make_streams(c, vectors, in, out);
-  const RunResult r = run_stream(model, in, out, RunOptions{}, q.pe * q.out_elem());
-  const double ideal = double(vectors) * per_vec;
-  const double eff = r.ok ? ideal / double(r.cycles) : 0.0;
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "eff=%.3f (ideal %.0f cycles)", eff, ideal);
-  rep.check(name + " full-rate", r, buf);
-  rep.expect(name + " throughput", eff >= 0.9, std::string(buf) + " >= 0.9");
+  check_full_rate(rep, model, name, in, out, q.pe * q.out_elem(), double(vectors) * per_vec);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  Verilated::commandArgs(argc, argv);
-  Report rep;
-  // All memory images must exist before the model (and its $readmemh) is created.
-  std::vector<Case> cases;
+  std::vector<Case> cases;  // writes the memory images
 #define MAKE(I, TEXT) cases.push_back(make_case(I, TEXT));
   RTL_CASES(MAKE)
-  // --write-mems: only write the memory images (the Yosys netlist check reads them at
-  // synthesis time).
-  for (int i = 1; i < argc; ++i)
-    if (std::string(argv[i]) == "--write-mems") return 0;
-  auto model = std::make_unique<Model>();
-  for (size_t i = 0; i < cases.size(); ++i) run_case(*model, int(i), cases[i], rep);
-  return rep.exit_code();
+  return run_testbench<Model>(argc, argv, "mvtu", cases.size(),
+                              [&](Model& m, int sel, const std::string& name, Report& rep) {
+                                run_case(m, cases[size_t(sel)], name, rep);
+                              });
 }

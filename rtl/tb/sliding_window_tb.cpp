@@ -2,7 +2,7 @@
 // sides; every window beat is compared with a direct C++ evaluation of
 // in[oy*S+ky-P][ox*S+kx-P][c] (0 outside). Without stalls, the output-bound case must
 // reach >= 0.9 of the ideal beat rate.
-#include <memory>
+#include <iterator>
 
 #include "axis_harness.hpp"
 #include "rtl_cases.inc"
@@ -54,44 +54,28 @@ void make_streams(const Params& q, int images, std::mt19937_64& rng, std::vector
   }
 }
 
-void run_case(Model& model, int sel, const char* text, Report& rep) {
+void run_case(Model& model, int sel, const char* text, const std::string& name, Report& rep) {
   const Params q = params_of(text);
-  model.sel = sel;
-  const std::string name = "sliding_window#" + std::to_string(sel);
   std::mt19937_64 rng(1000 + sel);
-  // Random stalls on both sides, several seeds and stall mixes.
-  const double mixes[][2] = {{0.5, 0.5}, {0.9, 0.3}, {0.3, 0.9}};
-  for (int t = 0; t < 3; ++t) {
-    std::vector<Beat> in, out;
-    make_streams(q, 3, rng, in, out);
-    RunOptions o;
-    o.p_valid = mixes[t][0];
-    o.p_ready = mixes[t][1];
-    o.seed = rng();
-    rep.check(name + " stalls#" + std::to_string(t), run_stream(model, in, out, o, q.os * q.b));
-  }
+  check_under_stalls(rep, model, name, q.os * q.b, rng,
+                     [&](std::vector<Beat>& in, std::vector<Beat>& out) { make_streams(q, 3, rng, in, out); });
   // No stalls: cycles per image against the ideal max(input beats, output beats).
+  // Output-bound windows (more output than input beats) must stream at >= 0.9 of ideal.
   const int images = 6;
   std::vector<Beat> in, out;
   make_streams(q, images, rng, in, out);
-  RunResult r = run_stream(model, in, out, RunOptions{}, q.os * q.b);
   const double ideal = double(images) * double(std::max(q.in_beats(), q.out_beats()));
-  const double eff = r.ok ? ideal / double(r.cycles) : 0.0;
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "eff=%.3f (ideal %.0f cycles)", eff, ideal);
-  rep.check(name + " full-rate", r, buf);
-  // Output-bound windows (more output than input beats) must stream at >= 0.9 of ideal.
-  if (q.out_beats() >= 4 * q.in_beats())
-    rep.expect(name + " throughput", eff >= 0.9, std::string(buf) + " >= 0.9");
+  check_full_rate(rep, model, name, in, out, q.os * q.b, ideal, q.out_beats() >= 4 * q.in_beats() ? 0.9 : 0.0);
 }
 
 }  // namespace
 
+#define CASE_TEXT(I, TEXT) TEXT,
+const char* const kCases[] = {RTL_CASES(CASE_TEXT)};
+
 int main(int argc, char** argv) {
-  Verilated::commandArgs(argc, argv);
-  Report rep;
-  auto model = std::make_unique<Model>();
-#define RUN(I, TEXT) run_case(*model, I, TEXT, rep);
-  RTL_CASES(RUN)
-  return rep.exit_code();
+  return run_testbench<Model>(argc, argv, "sliding_window", std::size(kCases),
+                              [](Model& m, int sel, const std::string& name, Report& rep) {
+                                run_case(m, sel, kCases[sel], name, rep);
+                              });
 }
