@@ -5,18 +5,26 @@
 
 #include "cli/command.hpp"
 #include "hw/generator.hpp"
+#include "hw/system_generator.hpp"
 #include "hw/yosys.hpp"
 #include "util/atomic_file.hpp"
 
 namespace dorefa::cli {
 namespace {
 
-void run_synth(const std::string& dir, const std::string& out, bool sta) {
+void run_synth(const std::string& dir, const std::string& out, bool sta, bool system) {
   hw::DesignInfo d = hw::load_design(dir);
   hw::SynthOptions o;
   o.top = d.top;
   for (const auto& s : d.sources) o.sources.push_back(std::filesystem::path(dir) / s);
   o.work_dir = std::filesystem::path(dir) / "synth";
+  if (system) {  // the board top: system shell + core (system_top.v)
+    const hw::SystemDesign sd = hw::load_system_design(dir);
+    o.top = sd.top;
+    o.sources.clear();
+    for (const auto& s : sd.sources) o.sources.push_back(std::filesystem::path(dir) / s);
+    o.work_dir = std::filesystem::path(dir) / "synth_system";
+  }
   o.include_dirs = {std::filesystem::path(dir)};  // $readmemh paths are relative to DIR
   o.run_sta = sta;
   hw::SynthReport r = hw::synthesize(o);
@@ -50,7 +58,9 @@ const CommandRegistration kRegistration(62, [](CLI::App& root) {
   cmd->add_option("dir", *dir, "Design folder from `dorefa compile`")->required()->check(CLI::ExistingDirectory);
   cmd->add_option("--results", *out, "Results JSON (default DIR/synth/results.json)");
   cmd->add_flag("!--no-sta", *sta, "Skip Yosys sta");
-  cmd->callback([dir, out, sta] { run_synth(*dir, *out, *sta); });
+  auto system = std::make_shared<bool>(false);
+  cmd->add_flag("--system", *system, "Synthesize the board top (system shell + core); results in DIR/synth_system/");
+  cmd->callback([dir, out, sta, system] { run_synth(*dir, *out, *sta, *system); });
 });
 
 }  // namespace

@@ -29,12 +29,12 @@ RegisterMap make_map() {
       {"CONTROL", 0x10, A::kWO, "Commands; write 1 to a bit, reads as 0",
        {{"START", 0, 1, "start one batch with the buffer registers as they are now"},
         {"SOFT_RESET", 1, 1,
-         "abort a running batch (outstanding DDR transfers drain first; STATUS.ERROR = ABORTED), reset the core, "
-         "clear DONE/ERROR and the counters"}}},
+         "while busy: abort the batch (DDR bursts in flight complete first), reset the datapath and core, then "
+         "DONE with ERROR = ABORTED; while idle: reset the core, clear DONE, ERROR, START_REJECTED and the counters"}}},
       {"STATUS", 0x14, A::kRO, "State of the shell",
        {{"IDLE", 0, 1, "no batch running, ready for START"},
         {"BUSY", 1, 1, "a batch is running (or an abort is draining)"},
-        {"DONE", 2, 1, "the last batch finished (with or without error); cleared by START and SOFT_RESET"},
+        {"DONE", 2, 1, "the last batch finished or was rejected or aborted (see ERROR); cleared by START and by SOFT_RESET when idle"},
         {"START_REJECTED", 3, 1,
          "a START arrived while BUSY and was ignored (the running batch is unaffected); cleared by the next "
          "accepted START or SOFT_RESET"},
