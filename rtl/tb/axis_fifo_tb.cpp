@@ -1,8 +1,6 @@
 // axis_fifo: random data and tlast through every case with random stalls on both sides
 // (order, data and tlast must be preserved, nothing lost or duplicated); without stalls
 // one beat per cycle.
-#include <iterator>
-
 #include "axis_harness.hpp"
 #include "rtl_cases.inc"
 
@@ -33,12 +31,7 @@ void run_case(Model& model, int sel, const char* text, const std::string& name, 
 
 }  // namespace
 
-#define CASE_TEXT(I, TEXT) TEXT,
-const char* const kCases[] = {RTL_CASES(CASE_TEXT)};
-
 int main(int argc, char** argv) {
-  return run_testbench<Model>(argc, argv, "axis_fifo", std::size(kCases),
-                              [](Model& m, int sel, const std::string& name, Report& rep) {
-                                run_case(m, sel, kCases[sel], name, rep);
-                              });
+  std::vector<const char*> cases{RTL_CASES(RTL_CASE_TEXT)};
+  return run_testbench<Model>(argc, argv, "axis_fifo", cases, run_case);
 }

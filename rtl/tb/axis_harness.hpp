@@ -255,6 +255,8 @@ struct Stalls {
 };
 // Both sides stalling, a slow sink, a slow source.
 inline constexpr Stalls kStallMixes[] = {{0.5, 0.5}, {0.9, 0.3}, {0.3, 0.9}};
+// The same and one run without stalls, for testbenches without a separate full-rate run.
+inline constexpr Stalls kStallMixesAndNone[] = {{0.5, 0.5}, {0.9, 0.3}, {0.3, 0.9}, {1.0, 1.0}};
 
 // One checked run per stall mix ("<name> stalls#t"): `make(in, out)` appends fresh input
 // beats and the expected output beats, and each run draws its stall seed from `rng`.
@@ -291,23 +293,34 @@ RunResult check_full_rate(Report& rep, M& m, const std::string& name, const std:
   return r;
 }
 
+// The parameter text of every case of the generated table, in order:
+//   std::vector<const char*> texts{RTL_CASES(RTL_CASE_TEXT)};
+#define RTL_CASE_TEXT(I, TEXT) TEXT,
+
+// One case object per parameter text: make(sel, text). Testbenches with memory images
+// write them here, before run_testbench creates the model ($readmemh runs then).
+template <class Make>
+auto make_cases(const std::vector<const char*>& texts, Make make) {
+  std::vector<decltype(make(0, texts[0]))> cases;
+  for (std::size_t i = 0; i < texts.size(); ++i) cases.push_back(make(int(i), texts[i]));
+  return cases;
+}
+
 // The main of every testbench. All cases of a module are instances behind one Verilated
-// model (rtl/CMakeLists.txt); `run(model, i, name, report)` checks case i, after `sel`
-// has switched the stream ports to it ("<module>#<i>" names it). Testbenches with memory
-// images write them all before calling this: $readmemh runs when the model is created,
-// and with --write-mems the testbench only writes them (the Yosys check reads them at
-// synthesis time).
-template <class M>
-int run_testbench(int argc, char** argv, const std::string& module, std::size_t cases,
-                  const std::function<void(M& model, int sel, const std::string& name, Report& rep)>& run) {
+// model (rtl/CMakeLists.txt); run(model, sel, cases[sel], name, report) checks case sel
+// after `sel` has switched the stream ports to it ("<module>#<sel>" names it). With
+// --write-mems it returns at once: the cases have written their memory images, which is
+// all the Yosys check needs (it reads them at synthesis time).
+template <class M, class Case, class Run>
+int run_testbench(int argc, char** argv, const std::string& module, std::vector<Case>& cases, Run run) {
   Verilated::commandArgs(argc, argv);
   for (int i = 1; i < argc; ++i)
     if (std::string(argv[i]) == "--write-mems") return 0;
   Report rep;
   auto model = std::make_unique<M>();
-  for (std::size_t i = 0; i < cases; ++i) {
+  for (std::size_t i = 0; i < cases.size(); ++i) {
     model->sel = std::uint8_t(i);
-    run(*model, int(i), module + "#" + std::to_string(i), rep);
+    run(*model, int(i), cases[i], module + "#" + std::to_string(i), rep);
   }
   return rep.exit_code();
 }

@@ -1,8 +1,6 @@
 // axis_width_converter: random element streams regrouped from IN_ELEMS to OUT_ELEMS per
 // beat with random stalls on both sides; the element order and the image boundaries
 // (tlast) must survive. Without stalls the wider side moves one beat per cycle.
-#include <iterator>
-
 #include "axis_harness.hpp"
 #include "rtl_cases.inc"
 
@@ -35,12 +33,7 @@ void run_case(Model& model, int sel, const char* text, const std::string& name, 
 
 }  // namespace
 
-#define CASE_TEXT(I, TEXT) TEXT,
-const char* const kCases[] = {RTL_CASES(CASE_TEXT)};
-
 int main(int argc, char** argv) {
-  return run_testbench<Model>(argc, argv, "axis_width_converter", std::size(kCases),
-                              [](Model& m, int sel, const std::string& name, Report& rep) {
-                                run_case(m, sel, kCases[sel], name, rep);
-                              });
+  std::vector<const char*> cases{RTL_CASES(RTL_CASE_TEXT)};
+  return run_testbench<Model>(argc, argv, "axis_width_converter", cases, run_case);
 }

@@ -102,21 +102,18 @@ void make_streams(Layer& L, int images, std::vector<Beat>& in, std::vector<Beat>
   }
 }
 
+// This and main have the shape of every testbench's (logits_argmax_tb.cpp): the driving
+// and checking are the harness's, what stays here is this testbench's model and sizes.
+void run_case(Model& model, int, Layer& L, const std::string& name, Report& rep) {
+  // The stall mixes and one run without stalls (throughput is the blocks' own testbenches').
+  check_under_stalls(rep, model, name, L.pe * L.ob, L.rng,
+                     [&](std::vector<Beat>& in, std::vector<Beat>& out) { make_streams(L, 3, in, out); },
+                     kStallMixesAndNone);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<Layer> layers;  // writes the memory images
-#define MAKE(I, TEXT) layers.push_back(make_layer(I, TEXT));
-  RTL_CASES(MAKE)
-  return run_testbench<Model>(argc, argv, "conv_layer", layers.size(),
-                              [&](Model& m, int sel, const std::string& name, Report& rep) {
-                                Layer& L = layers[size_t(sel)];
-                                // The default stall mixes and one run without stalls.
-                                const Stalls mixes[] = {kStallMixes[0], kStallMixes[1], kStallMixes[2], {1.0, 1.0}};
-                                check_under_stalls(rep, m, name, L.pe * L.ob, L.rng,
-                                                   [&](std::vector<Beat>& in, std::vector<Beat>& out) {
-                                                     make_streams(L, 3, in, out);
-                                                   },
-                                                   mixes);
-                              });
+  auto layers = make_cases({RTL_CASES(RTL_CASE_TEXT)}, make_layer);  // writes the memory images
+  return run_testbench<Model>(argc, argv, "conv_layer", layers, run_case);
 }

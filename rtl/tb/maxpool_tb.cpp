@@ -1,8 +1,6 @@
 // maxpool: random level images (HWC, SIMD channels per beat) through every case with
 // random stalls on both sides, compared with a direct C++ max over each KxK window
 // (stride K, floor); without stalls one input beat per cycle (>= 0.9).
-#include <iterator>
-
 #include "axis_harness.hpp"
 #include "rtl_cases.inc"
 
@@ -55,12 +53,7 @@ void run_case(Model& model, int sel, const char* text, const std::string& name, 
 
 }  // namespace
 
-#define CASE_TEXT(I, TEXT) TEXT,
-const char* const kCases[] = {RTL_CASES(CASE_TEXT)};
-
 int main(int argc, char** argv) {
-  return run_testbench<Model>(argc, argv, "maxpool", std::size(kCases),
-                              [](Model& m, int sel, const std::string& name, Report& rep) {
-                                run_case(m, sel, kCases[sel], name, rep);
-                              });
+  std::vector<const char*> cases{RTL_CASES(RTL_CASE_TEXT)};
+  return run_testbench<Model>(argc, argv, "maxpool", cases, run_case);
 }

@@ -107,7 +107,7 @@ void make_streams(Case& c, int vectors, std::vector<Beat>& in, std::vector<Beat>
   }
 }
 
-void run_case(Model& model, Case& c, const std::string& name, Report& rep) {
+void run_case(Model& model, int, Case& c, const std::string& name, Report& rep) {
   const Params& q = c.q;
   // The accumulator must hold every reachable value, or the case itself is wrong.
   const std::int64_t wmax = q.w_bits == 1 ? 1 : (std::int64_t(1) << (q.w_bits - 1));
@@ -127,11 +127,6 @@ void run_case(Model& model, Case& c, const std::string& name, Report& rep) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<Case> cases;  // writes the memory images
-#define MAKE(I, TEXT) cases.push_back(make_case(I, TEXT));
-  RTL_CASES(MAKE)
-  return run_testbench<Model>(argc, argv, "mvtu", cases.size(),
-                              [&](Model& m, int sel, const std::string& name, Report& rep) {
-                                run_case(m, cases[size_t(sel)], name, rep);
-                              });
+  auto cases = make_cases({RTL_CASES(RTL_CASE_TEXT)}, make_case);  // writes the memory images
+  return run_testbench<Model>(argc, argv, "mvtu", cases, run_case);
 }
