@@ -95,12 +95,13 @@ module dorefa_shell #(
   logic [3:0] error_q;
   logic [31:0] images_done_q, busy_cycles_q, in_stall_q, out_stall_q, images_in_q;
   logic emit_q;
+  logic [31:0] b_count_q, b_in_addr_q, b_in_bytes_q, b_out_addr_q, b_out_bytes_q;  // latched at START
   logic [2:0] reset_count_q;
   // datapath
   logic dp_rst_n;
   logic rd_start, wr_start, abort;
   logic rd_idle, rd_err, wr_idle, wr_finished, wr_err;
-  logic [63:0] in_need_q, out_need_q, rd_beats_q, wr_words_q;
+  logic [63:0] in_need_q, out_need_q, rd_beats_q, wr_words_q;  // in_need_q, out_need_q: wires
   logic [63:0] unpack_tdata, pack_tdata;
   logic unpack_tvalid, unpack_tready, pack_tvalid, pack_tready, class_fire;
 
@@ -108,25 +109,49 @@ module dorefa_shell #(
   assign core_rst_n = dp_rst_n;
   assign abort = state_q == S_DRAIN;
 
-  // Batch sizes, registered: CHECK (the cycle after START) sees the values written before
-  // START. 64-bit so that no IMAGE_COUNT can wrap them.
+  // Batch sizes, computed in CHECK by a shift-and-add over IMAGE_COUNT's 32 bits (one bit
+  // per cycle): a `*` here would cost ~17 DSP48s that the core needs. 64-bit sums, so no
+  // IMAGE_COUNT can wrap them. CHECK sees the registers as they were at START (a register
+  // write and START are separate AXI-Lite transactions); the batch's registers are latched
+  // at START, so writes during a batch do not affect it.
+  //   rd_beats = IMAGE_COUNT * IMAGE_BEATS, in_need = 8 * rd_beats
+  //   wr_words = IMAGE_COUNT * (EMIT_SCORES ? NUM_CLASSES + 1 : 1), out_need = 8 * wr_words
+  logic [5:0] step_q;
+  logic [31:0] count_sh_q;
+  logic [63:0] beats_add_q, words_add_q;
+  wire check_busy = state_q == S_CHECK && step_q != 6'd32;
   always_ff @(posedge clk) begin
-    in_need_q <= 64'(image_count) * 64'(IMAGE_BYTES);
-    rd_beats_q <= 64'(image_count) * 64'(IMAGE_BEATS);
-    wr_words_q <= 64'(image_count) * (emit_scores ? REC_WORDS : 64'd1);
-    out_need_q <= 64'(image_count) * (emit_scores ? {REC_WORDS[60:0], 3'd0} : 64'd8);
+    if (state_q == S_IDLE) begin
+      step_q <= '0;
+      count_sh_q <= image_count;
+      rd_beats_q <= '0;
+      wr_words_q <= '0;
+      beats_add_q <= 64'(IMAGE_BEATS);
+      words_add_q <= emit_scores ? REC_WORDS : 64'd1;
+    end else if (check_busy) begin
+      step_q <= step_q + 1'b1;
+      count_sh_q <= count_sh_q >> 1;
+      beats_add_q <= beats_add_q << 1;
+      words_add_q <= words_add_q << 1;
+      if (count_sh_q[0]) begin
+        rd_beats_q <= rd_beats_q + beats_add_q;
+        wr_words_q <= wr_words_q + words_add_q;
+      end
+    end
   end
+  assign in_need_q = {rd_beats_q[60:0], 3'd0};
+  assign out_need_q = {wr_words_q[60:0], 3'd0};
 
   logic [3:0] check_error;
   always_comb begin
     check_error = ERR_NONE;
-    if (in_addr[2:0] != 3'd0 || out_addr[2:0] != 3'd0) check_error = ERR_MISALIGNED;
-    if (64'(out_bytes) < out_need_q) check_error = ERR_OUT_TOO_SMALL;
-    if (image_count == '0 || 64'(in_bytes) != in_need_q || rd_beats_q[63:32] != '0 || wr_words_q[63:32] != '0)
+    if (b_in_addr_q[2:0] != 3'd0 || b_out_addr_q[2:0] != 3'd0) check_error = ERR_MISALIGNED;
+    if (64'(b_out_bytes_q) < out_need_q) check_error = ERR_OUT_TOO_SMALL;
+    if (b_count_q == '0 || 64'(b_in_bytes_q) != in_need_q || rd_beats_q[63:32] != '0 || wr_words_q[63:32] != '0)
       check_error = ERR_BAD_LENGTH;
   end
 
-  assign rd_start = state_q == S_CHECK && check_error == ERR_NONE;
+  assign rd_start = state_q == S_CHECK && !check_busy && check_error == ERR_NONE;
   assign wr_start = rd_start;
 
   always_ff @(posedge clk) begin
@@ -151,11 +176,18 @@ module dorefa_shell #(
             error_q <= ERR_NONE;
             rejected_q <= 1'b0;
             emit_q <= emit_scores;
+            b_count_q <= image_count;
+            b_in_addr_q <= in_addr;
+            b_in_bytes_q <= in_bytes;
+            b_out_addr_q <= out_addr;
+            b_out_bytes_q <= out_bytes;
             state_q <= S_CHECK;
           end
         end
         S_CHECK: begin
-          if (check_error != ERR_NONE) begin
+          if (check_busy) begin
+            // sizes being computed
+          end else if (check_error != ERR_NONE) begin
             error_q <= check_error;
             done_q <= 1'b1;
             state_q <= S_IDLE;
@@ -206,7 +238,7 @@ module dorefa_shell #(
       busy_cycles_q <= busy_cycles_q + 1'b1;
       if (class_fire) images_done_q <= images_done_q + 1'b1;
       if (in_fire && core_s_axis_tlast) images_in_q <= images_in_q + 1'b1;
-      if (core_s_axis_tready && !core_s_axis_tvalid && images_in_q != image_count) in_stall_q <= in_stall_q + 1'b1;
+      if (core_s_axis_tready && !core_s_axis_tvalid && images_in_q != b_count_q) in_stall_q <= in_stall_q + 1'b1;
       if (core_m_axis_tvalid && !core_m_axis_tready) out_stall_q <= out_stall_q + 1'b1;
     end
   end
@@ -237,7 +269,7 @@ module dorefa_shell #(
       .FIFO_DEPTH(RD_FIFO_DEPTH)
   ) u_rd (
       .clk(clk), .rst_n(dp_rst_n),
-      .start_i(rd_start), .addr_i(in_addr), .beats_i(rd_beats_q[31:0]), .abort_i(abort), .idle_o(rd_idle),
+      .start_i(rd_start), .addr_i(b_in_addr_q), .beats_i(rd_beats_q[31:0]), .abort_i(abort), .idle_o(rd_idle),
       .resp_error_o(rd_err),
       .m_axi_araddr(m_axi_araddr), .m_axi_arlen(m_axi_arlen), .m_axi_arvalid(m_axi_arvalid),
       .m_axi_arready(m_axi_arready), .m_axi_rdata(m_axi_rdata), .m_axi_rresp(m_axi_rresp), .m_axi_rlast(m_axi_rlast),
@@ -271,7 +303,7 @@ module dorefa_shell #(
       .FIFO_DEPTH(WR_FIFO_DEPTH)
   ) u_wr (
       .clk(clk), .rst_n(dp_rst_n),
-      .start_i(wr_start), .addr_i(out_addr), .words_i(wr_words_q[31:0]), .abort_i(abort), .idle_o(wr_idle),
+      .start_i(wr_start), .addr_i(b_out_addr_q), .words_i(wr_words_q[31:0]), .abort_i(abort), .idle_o(wr_idle),
       .finished_o(wr_finished), .resp_error_o(wr_err),
       .s_axis_tdata(pack_tdata), .s_axis_tvalid(pack_tvalid), .s_axis_tready(pack_tready),
       .m_axi_awaddr(m_axi_awaddr), .m_axi_awlen(m_axi_awlen), .m_axi_awvalid(m_axi_awvalid),

@@ -225,6 +225,10 @@ int main(int argc, char** argv) {
     auto imgs = t.fill_images(in, n);
     t.program(in, n * kImageBytes, out, n * 8, n, false);
     t.wr(R::kControl, R::kControlStartMask);
+    // Register writes during the batch do not affect it (latched at START).
+    t.wr(R::kImageCount, 1);
+    t.wr(R::kOutAddr, out + 4096);
+    t.wr(R::kInBytes, 3);
     b.idle(300);
     t.wr(R::kControl, R::kControlStartMask);
     const std::uint32_t s = t.rd(R::kStatus);
@@ -236,7 +240,7 @@ int main(int argc, char** argv) {
       std::memcpy(&got, t.ddr.at(out + 8 * i), 8);
       wrong += got != model_record(imgs.data() + std::size_t(i) * kImageBytes, i, false)[0];
     }
-    expect(wrong == 0 && t.error() == 0, "START while busy: results exact, ERROR 0");
+    expect(wrong == 0 && t.error() == 0, "START while busy / registers rewritten: results exact, ERROR 0");
     expect(t.rd(R::kImagesDone) == n, "START while busy: exactly one batch ran");
     bad += t.good_batch(4, true, in, out, "after START while busy");
     expect(!(t.rd(R::kStatus) & R::kStatusStartRejectedMask), "START_REJECTED cleared by the next START");
