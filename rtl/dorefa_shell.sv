@@ -185,7 +185,11 @@ module dorefa_shell #(
           end
         end
         S_CHECK: begin
-          if (check_busy) begin
+          if (soft_reset) begin  // nothing issued yet: straight to the reset
+            error_q <= ERR_ABORTED;
+            reset_count_q <= 3'(RESET_CYCLES - 1);
+            state_q <= S_RESET;
+          end else if (check_busy) begin
             // sizes being computed
           end else if (check_error != ERR_NONE) begin
             error_q <= check_error;

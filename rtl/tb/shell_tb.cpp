@@ -265,6 +265,19 @@ int main(int argc, char** argv) {
     bad += t.good_batch(7, k % 2 == 0, in, out, "after SOFT_RESET #" + std::to_string(k));
   }
 
+  // --- SOFT_RESET right after START (while the sizes are checked): aborted, nothing read
+  {
+    const std::uint64_t reads = t.ddr.read_beats();
+    t.fill_images(in, 20);
+    t.program(in, 20 * kImageBytes, out, 20 * 8, 20, false);
+    t.wr(R::kControl, R::kControlStartMask);
+    t.wr(R::kControl, R::kControlSoftResetMask);
+    expect(t.wait_done(20000) && t.error() == std::uint32_t(R::ErrorCode::kAborted) &&
+               t.ddr.read_beats() - reads < 20 * kImageBytes / 8,
+           "SOFT_RESET right after START: DONE, ERROR ABORTED, batch not run");
+    bad += t.good_batch(6, true, in, out, "after SOFT_RESET right after START");
+  }
+
   // --- SOFT_RESET when idle clears DONE, ERROR and the counters
   t.wr(R::kControl, R::kControlSoftResetMask);
   b.idle(20);
