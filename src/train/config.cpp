@@ -3,6 +3,7 @@
 #include <cctype>
 #include <set>
 #include <sstream>
+#include <type_traits>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -73,8 +74,19 @@ void check_keys(const ModelConfig& cfg, const toml::table& t, const std::string&
 
 bool valid_bits(int b) { return (b >= 1 && b <= 8) || b == kFullPrecision; }
 
+// The [train] fields, listed once: f(key, member) for each. parse_config reads them (and
+// accepts no other key), to_toml writes them.
+template <class Train, class F>
+void train_fields(Train& tc, F&& f) {
+  f("dataset", tc.dataset), f("optimizer", tc.optimizer), f("lr", tc.lr), f("momentum", tc.momentum);
+  f("weight_decay", tc.weight_decay), f("schedule", tc.schedule), f("step_epochs", tc.step_epochs);
+  f("step_gamma", tc.step_gamma), f("batch_size", tc.batch_size), f("epochs", tc.epochs), f("seed", tc.seed);
+  f("augment_pad", tc.augment_pad), f("val_size", tc.val_size);
+}
+
 }  // namespace
 
+// One switch per enum, like the other *_name functions (C++ has no enum reflection).
 std::string layer_type_name(LayerType type) {
   switch (type) {
     case LayerType::kConv: return "conv";
@@ -300,23 +312,15 @@ ModelConfig parse_config(const std::string& text, const std::string& source) {
   if (const toml::node* tn = root.get("train")) {
     const toml::table* t = tn->as_table();
     if (!t) fail(cfg, "", "train", "expected a [train] table");
-    check_keys(cfg, *t, "", "[train]",
-               {"dataset", "optimizer", "lr", "momentum", "weight_decay", "schedule", "step_epochs", "step_gamma",
-                "batch_size", "epochs", "seed", "augment_pad", "val_size"});
-    TrainConfig& tc = cfg.train;
-    read_string(cfg, *t, "", "dataset", tc.dataset);
-    read_string(cfg, *t, "", "optimizer", tc.optimizer);
-    read_double(cfg, *t, "", "lr", tc.lr);
-    read_double(cfg, *t, "", "momentum", tc.momentum);
-    read_double(cfg, *t, "", "weight_decay", tc.weight_decay);
-    read_string(cfg, *t, "", "schedule", tc.schedule);
-    read_int(cfg, *t, "", "step_epochs", tc.step_epochs);
-    read_double(cfg, *t, "", "step_gamma", tc.step_gamma);
-    read_int(cfg, *t, "", "batch_size", tc.batch_size);
-    read_int(cfg, *t, "", "epochs", tc.epochs);
-    read_int(cfg, *t, "", "seed", tc.seed);
-    read_int(cfg, *t, "", "augment_pad", tc.augment_pad);
-    read_int(cfg, *t, "", "val_size", tc.val_size);
+    std::set<std::string> keys;
+    train_fields(cfg.train, [&](const char* key, auto&) { keys.insert(key); });
+    check_keys(cfg, *t, "", "[train]", keys);
+    train_fields(cfg.train, [&](const char* key, auto& field) {
+      using T = std::decay_t<decltype(field)>;
+      if constexpr (std::is_same_v<T, std::string>) read_string(cfg, *t, "", key, field);
+      else if constexpr (std::is_same_v<T, double>) read_double(cfg, *t, "", key, field);
+      else read_int(cfg, *t, "", key, field);
+    });
   }
 
   validate(cfg);
@@ -364,21 +368,11 @@ std::string to_toml(const ModelConfig& cfg) {
     layers.push_back(std::move(t));
   }
   root.insert("layers", std::move(layers));
-  const TrainConfig& tc = cfg.train;
   toml::table train;
-  train.insert("dataset", tc.dataset);
-  train.insert("optimizer", tc.optimizer);
-  train.insert("lr", tc.lr);
-  train.insert("momentum", tc.momentum);
-  train.insert("weight_decay", tc.weight_decay);
-  train.insert("schedule", tc.schedule);
-  train.insert("step_epochs", tc.step_epochs);
-  train.insert("step_gamma", tc.step_gamma);
-  train.insert("batch_size", tc.batch_size);
-  train.insert("epochs", tc.epochs);
-  train.insert("seed", std::int64_t(tc.seed));
-  train.insert("augment_pad", tc.augment_pad);
-  train.insert("val_size", tc.val_size);
+  train_fields(cfg.train, [&](const char* key, const auto& field) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(field)>, std::uint64_t>) train.insert(key, std::int64_t(field));
+    else train.insert(key, field);
+  });
   root.insert("train", std::move(train));
   std::ostringstream os;
   os << root << "\n";
