@@ -4,6 +4,8 @@ module axis_fifo #(
     parameter int DATA_WIDTH = 8,
     parameter int DEPTH = 16
 ) (
+    // The AXI-Stream port set of every rtl/ module (docs/rtl/interfaces.md), spelled out
+    // per module: the SystemVerilog subset we keep to (Yosys 0.23) has no interfaces.
     input  logic                  clk,
     input  logic                  rst_n,
     input  logic [DATA_WIDTH-1:0] s_axis_tdata,

@@ -5,6 +5,8 @@ module axis_width_converter #(
     parameter int IN_ELEMS = 4,
     parameter int OUT_ELEMS = 2
 ) (
+    // The AXI-Stream port set of every rtl/ module (docs/rtl/interfaces.md), spelled out
+    // per module: the SystemVerilog subset we keep to (Yosys 0.23) has no interfaces.
     input  logic                           clk,
     input  logic                           rst_n,
     input  logic [IN_ELEMS*ELEM_BITS-1:0]  s_axis_tdata,

@@ -10,6 +10,8 @@ module logits_argmax #(
     parameter int EMIT_SCORES = 0,
     localparam int OUT_W = (EMIT_SCORES != 0) ? 64 : 16
 ) (
+    // The AXI-Stream port set of every rtl/ module (docs/rtl/interfaces.md), spelled out
+    // per module: the SystemVerilog subset we keep to (Yosys 0.23) has no interfaces.
     input  logic                   clk,
     input  logic                   rst_n,
     input  logic [PE*ACC_BITS-1:0] s_axis_tdata,

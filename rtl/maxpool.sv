@@ -11,6 +11,8 @@ module maxpool #(
     parameter int IN_W = 4,
     parameter int KERNEL = 2
 ) (
+    // The AXI-Stream port set of every rtl/ module (docs/rtl/interfaces.md), spelled out
+    // per module: the SystemVerilog subset we keep to (Yosys 0.23) has no interfaces.
     input  logic                       clk,
     input  logic                       rst_n,
     input  logic [SIMD*ELEM_BITS-1:0]  s_axis_tdata,

@@ -27,6 +27,8 @@ module mvtu #(
     parameter THRESH_FILE = "",
     localparam int OUT_ELEM = (OUTPUT_MODE == 0) ? OUT_BITS : ACC_BITS
 ) (
+    // The AXI-Stream port set of every rtl/ module (docs/rtl/interfaces.md), spelled out
+    // per module: the SystemVerilog subset we keep to (Yosys 0.23) has no interfaces.
     input  logic                     clk,
     input  logic                     rst_n,
     input  logic [SIMD*IN_BITS-1:0]  s_axis_tdata,
@@ -268,6 +270,9 @@ module mvtu #(
       /* verilator lint_off UNDRIVEN */
       logic [TW-1:0] tmem[0:NF-1];
       /* verilator lint_on UNDRIVEN */
+      // The same guarded $readmemh ROM as wmem (stage 1), kept inline rather than in a
+      // shared ROM module: a plain array read under the stage's enable is the pattern
+      // Yosys and Vivado infer block/distributed RAM from, with no hierarchy in between.
       logic [TW-1:0] t3;
       if (THRESH_FILE != "") begin : g_tinit
         initial $readmemh(THRESH_FILE, tmem);

@@ -18,6 +18,8 @@ module sliding_window #(
     parameter int IN_SIMD = 1,
     parameter int OUT_SIMD = 2
 ) (
+    // The AXI-Stream port set of every rtl/ module (docs/rtl/interfaces.md), spelled out
+    // per module: the SystemVerilog subset we keep to (Yosys 0.23) has no interfaces.
     input  logic                          clk,
     input  logic                          rst_n,
     input  logic [IN_SIMD*ELEM_BITS-1:0]  s_axis_tdata,

@@ -2,6 +2,7 @@
 // sliding_window -> axis_fifo -> mvtu (thresholds) -> axis_fifo -> [maxpool 2x2], so the
 // testbench checks that the window order and the weight-image order agree end to end.
 module conv_layer #(
+    // The parameters of the blocks it chains (sliding_window, mvtu), forwarded to them.
     parameter int CHANNELS = 2,
     parameter int IN_BITS = 2,
     parameter int IN_H = 6,
@@ -20,6 +21,8 @@ module conv_layer #(
     parameter WEIGHT_FILE = "",
     parameter THRESH_FILE = ""
 ) (
+    // The AXI-Stream port set of every rtl/ module (docs/rtl/interfaces.md), spelled out
+    // per module: the SystemVerilog subset we keep to (Yosys 0.23) has no interfaces.
     input  logic                     clk,
     input  logic                     rst_n,
     input  logic [IN_SIMD*IN_BITS-1:0] s_axis_tdata,

@@ -24,6 +24,7 @@ int next_lower(int count, int original, int multiple, int min_channels) {
   return lower >= min_count(multiple, min_channels) ? lower : -1;
 }
 
+// One switch per enum, like the other *_name functions (C++ has no enum reflection).
 std::string target_name(TargetKind kind) {
   switch (kind) {
     case TargetKind::kRatio: return "--ratio";

@@ -31,6 +31,7 @@ Criterion parse_criterion(const std::string& name) {
   throw Error("--criterion '" + name + "'", "expected l1, bn or taylor");
 }
 
+// One switch per enum, like the other *_name functions (C++ has no enum reflection).
 std::string criterion_name(Criterion c) {
   switch (c) {
     case Criterion::kL1: return "l1";

@@ -11,7 +11,8 @@ enum class LayerKind : std::uint8_t { kConv = 1, kDense = 2, kMaxPool = 3 };
 enum class WeightKind : std::uint8_t { kBinary = 1, kDorefa = 2, kSymmetric = 3 };
 enum class OutputKind : std::uint8_t { kThresholds = 1, kRequant = 2, kLogits = 3 };
 
-// Activation tensor shape of one image, HWC.
+// Activation tensor shape of one image, HWC. (train::TensorShape is its CHW twin on the
+// training side, kept apart so the integer model does not depend on train/.)
 struct Shape {
   int height = 1;
   int width = 1;

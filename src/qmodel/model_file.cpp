@@ -119,6 +119,9 @@ constexpr std::size_t kMaxName = 4096;
 constexpr std::size_t kMaxMetadata = 16u << 20;
 constexpr std::uint32_t kMaxLayers = 1024;
 
+// One line per field in file order (docs/model-file.md); decode_layer reads the same
+// order back, naming each field for its error messages. The two lists are kept side by
+// side rather than behind one visitor so the format reads top to bottom.
 void encode_layer(Writer& w, const Layer& l) {
   w.str(l.name);
   w.u8(std::uint8_t(l.kind));

@@ -181,6 +181,7 @@ std::int64_t accumulator_bound(const Layer& l) {
   return std::max(r.max, -r.min);
 }
 
+// One switch per enum (C++ has no enum reflection); a missing case is a -Wswitch warning.
 const char* to_string(LayerKind k) {
   switch (k) {
     case LayerKind::kConv: return "conv";

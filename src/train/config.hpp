@@ -20,7 +20,8 @@ enum class LayerType { kConv, kDense, kMaxPool };
 // Bits value meaning "full precision" (the paper's k = 32).
 inline constexpr int kFullPrecision = 32;
 
-// Activation shape of one image, CHW (libtorch's order).
+// Activation shape of one image, CHW (libtorch's order). Not qmodel::Shape (HWC, the
+// integer model's order): the integer model must not depend on train/.
 struct TensorShape {
   int channels = 1;
   int height = 1;

@@ -12,6 +12,7 @@ namespace dorefa::qmodel::lower {
 
 Model lower_network(const train::Network& network, const std::string& name) {
   const train::ModelConfig& config = network->config();
+  // The same walk as post_training_quantize (ptq.cpp), which differs in the output stage.
   NetworkWalk walk(network);
   for (const train::LayerHandle& handle : network->layers()) {
     const std::string where = fmt::format("{} layer '{}'", config.source, handle.config.name);

@@ -59,6 +59,9 @@ Model post_training_quantize(const train::Network& network, const data::Dataset&
     throw Error("--percentile", fmt::format("{} is not a percentile (expected 0 < p <= 100)", options.percentile));
   }
   const std::vector<double> ranges = calibrate_ranges(network, calibration, options);
+  // The same walk as lower_network (lower.cpp): NetworkWalk holds the shared steps (geometry,
+  // integer weights, logits); the loops differ in each hidden layer's output stage
+  // (calibrated requantization here, thresholds there), so each keeps its own loop.
   NetworkWalk walk(network);
   const auto& layers = network->layers();
   for (std::size_t i = 0; i < layers.size(); ++i) {

@@ -118,6 +118,9 @@ PackedWeights pack(std::span<const std::int8_t> w, int out_channels, int fan_in,
   return p;
 }
 
+// gemm_generic, gemm_popcnt and gemm_avx512 share one shape: act_planes picks the
+// kernel template's instantiation. One switch per kernel, because C++ cannot pass a
+// function template (with its own target attribute) to a shared dispatcher.
 void gemm_generic(const PackedWeights& w, const std::uint64_t* patches, int act_planes, const std::int32_t* sums,
                   int pixels, std::int32_t* acc, int acc_stride) {
   switch (act_planes) {

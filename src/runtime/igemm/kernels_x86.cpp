@@ -53,6 +53,11 @@ __attribute__((target("avx2"))) inline void row_tile(const PackedWeights& w, con
 }
 
 // The same with AVX-VNNI: vpdpwssd fuses the multiply-add and the accumulation.
+// Kept as a copy of tile/row_tile that differs only in that one instruction, on purpose:
+// each body is compiled under its own target attribute, and GCC will not inline a
+// target("avx2,avxvnni") function into a target("avx2") one (or the reverse), so one
+// template over the dot instruction would either lose inlining of the inner loop or let
+// VNNI code into the AVX2 path that must run on CPUs without it.
 template <int PT, int NB>
 __attribute__((target("avx2,avxvnni"))) inline void tile_vnni(const std::int16_t* const* a, const std::int16_t* w, int pairs,
                                                   std::int32_t* const* out) {
@@ -74,6 +79,7 @@ __attribute__((target("avx2,avxvnni"))) inline void tile_vnni(const std::int16_t
     for (int b = 0; b < NB; ++b) _mm256_storeu_si256(reinterpret_cast<__m256i*>(out[t] + b * 8), acc[t][b]);
 }
 
+// row_tile for tile_vnni: a copy per ISA for the reason above tile_vnni.
 template <int PT>
 __attribute__((target("avx2,avxvnni"))) inline void row_tile_vnni(const PackedWeights& w, const std::int16_t* patches, int p,
                                                       std::int32_t* acc) {
