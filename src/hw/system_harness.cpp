@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
   auto ctx = std::make_unique<VerilatedContext>();
   ctx->commandArgs(1, argv);
   auto top = std::make_unique<Vsystem_top>(ctx.get());
-  // The checker's declared limit: what the Zynq HP port accepts (8 reads, 8 writes).
+  // The checker's declared limit: 8 reads, 8 writes outstanding (the shell issues at most 4).
   AxiLimits limits;
   Bench<Vsystem_top> b(*top, ddr, seed + 1, limits);
   top->clk = 0;
