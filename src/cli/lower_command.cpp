@@ -24,12 +24,21 @@ const CommandRegistration kRegistration(40, [](CLI::App& root) {
   cmd->add_option("--data", o->dataset, "Verification dataset (default: the checkpoint's)");
   cmd->add_option("--images", o->max_images, "Verify on the first N test images only (0 = all)");
   cmd->add_option("--report", *report_path, "Also write the verification as JSON here");
-  cmd->callback([o, report_path] {
+  cmd->add_option("--min-agreement", o->min_agreement,
+                  fmt::format("Gate: least % of test images with the trained model's top-1 (default {} QAT, {} PTQ)",
+                              flow::kMinAgreementQatPct, flow::kMinAgreementPtqPct))
+      ->check(CLI::Range(0.0, 100.0));
+  auto fault = std::make_shared<std::string>();
+  // Hidden: breaks the lowered model on purpose, so tests can see the gate stop the line.
+  cmd->add_option("--inject-fault", *fault, "")->group("");
+  cmd->callback([o, report_path, fault] {
+    o->fault = flow::parse_lower_fault(*fault);
     flow::LowerReport r = flow::lower_and_verify(*o);
-    fmt::print("wrote {}\n", r.model_file.string());
-    fmt::print("{} test, {} images: trained model {:.2f}%, integer model {:.2f}%, same top-1 on {} ({:.3f}%)\n",
-               r.dataset, r.images, r.trained_accuracy, r.integer_accuracy, r.same_top1, r.agreement);
+    fmt::print("{} test, {} images: trained model {:.2f}%, integer model {:.2f}%, same top-1 on {} ({:.3f}%, gate {:.3f}%)\n",
+               r.dataset, r.images, r.trained_accuracy, r.integer_accuracy, r.same_top1, r.agreement, r.min_agreement);
     fmt::print("integer runtime: {:.0f} images/s\n", r.runtime_images_per_second);
+    flow::enforce_lower_gate(r);  // nothing written when the gate fails
+    fmt::print("wrote {}\n", r.model_file.string());
     if (!report_path->empty()) util::write_file_atomic(*report_path, r.to_json().dump(2) + "\n");
   });
 });

@@ -10,6 +10,7 @@
 #include "qmodel/model_file.hpp"
 #include "runtime/engine.hpp"
 #include "train/checkpoint.hpp"
+#include "util/error.hpp"
 
 namespace dorefa::flow {
 namespace {
@@ -31,14 +32,54 @@ std::vector<int> network_top1(train::Network network, const data::Dataset& ds) {
   return top1;
 }
 
+// The sign error a wrong BN-gamma fold would make in the first thresholds stage: every
+// channel compares -acc instead of acc. The result is still a valid model (thresholds
+// non-decreasing), so only the image-by-image check can catch it.
+void flip_first_threshold_stage(qmodel::Model& model) {
+  for (auto& layer : model.layers) {
+    if (layer.thresholds.empty()) continue;
+    const std::size_t per_channel = (std::size_t(1) << layer.output_bits) - 1;
+    for (std::size_t c = 0; c + per_channel <= layer.thresholds.size(); c += per_channel) {
+      std::vector<std::int32_t> t(layer.thresholds.begin() + std::ptrdiff_t(c),
+                                  layer.thresholds.begin() + std::ptrdiff_t(c + per_channel));
+      for (std::size_t j = 0; j < per_channel; ++j) layer.thresholds[c + j] = -t[per_channel - 1 - j];
+    }
+    return;
+  }
+  throw Error("--inject-fault flip-threshold", "the model has no thresholds stage to flip");
+}
+
 }  // namespace
+
+LowerFault parse_lower_fault(const std::string& name) {
+  if (name.empty() || name == "none") return LowerFault::kNone;
+  if (name == "flip-threshold") return LowerFault::kFlipThreshold;
+  throw Error("--inject-fault", fmt::format("unknown fault '{}' (expected none or flip-threshold)", name));
+}
 
 nlohmann::json LowerReport::to_json() const {
   return {{"model_file", model_file.string()}, {"dataset", dataset},
           {"images", images},                  {"same_top1", same_top1},
           {"agreement_pct", agreement},        {"trained_accuracy_pct", trained_accuracy},
           {"integer_accuracy_pct", integer_accuracy},
-          {"runtime_images_per_second", runtime_images_per_second}};
+          {"runtime_images_per_second", runtime_images_per_second},
+          {"gate", {{"min_agreement_pct", min_agreement}, {"passed", passed}, {"message", passed ? "" : gate_message()}}},
+          {"first_differences", first_differences},
+          {"model_written", model_written}};
+}
+
+std::string LowerReport::gate_message() const {
+  std::string first;
+  for (std::size_t i = 0; i < first_differences.size(); ++i) first += (i ? ", " : "") + std::to_string(first_differences[i]);
+  return fmt::format(
+      "integer model and trained model give the same top-1 on {} of {} {} test images ({:.3f}%), below the gate of "
+      "{:.3f}%; {} differ{}; the model was not written (--min-agreement lowers the gate)",
+      same_top1, images, dataset, agreement, min_agreement, images - same_top1,
+      first.empty() ? "" : ", first at images " + first);
+}
+
+void enforce_lower_gate(const LowerReport& report) {
+  if (!report.passed) throw Error(report.model_file.string(), report.gate_message(), ErrorKind::kInternal);
 }
 
 LowerReport lower_and_verify(const LowerOptions& options) {
@@ -64,7 +105,7 @@ LowerReport lower_and_verify(const LowerOptions& options) {
                          {"config_toml", train::to_toml(ckpt.config)},
                          {"training", ckpt.metadata}};
   model.metadata_json = meta.dump();
-  qmodel::save_model(model, options.out);
+  if (options.fault == LowerFault::kFlipThreshold) flip_first_threshold_stage(model);
 
   LowerReport report;
   report.model_file = options.out;
@@ -78,6 +119,7 @@ LowerReport lower_and_verify(const LowerOptions& options) {
   std::size_t trained_correct = 0, integer_correct = 0;
   for (std::size_t i = 0; i < test.size(); ++i) {
     report.same_top1 += trained[i] == integer[i].top1;
+    if (trained[i] != integer[i].top1 && report.first_differences.size() < 10) report.first_differences.push_back(i);
     trained_correct += trained[i] == test.labels[i];
     integer_correct += integer[i].top1 == test.labels[i];
   }
@@ -86,6 +128,12 @@ LowerReport lower_and_verify(const LowerOptions& options) {
   report.trained_accuracy = 100.0 * double(trained_correct) / n;
   report.integer_accuracy = 100.0 * double(integer_correct) / n;
   report.runtime_images_per_second = seconds > 0 ? double(test.size()) / seconds : 0;
+  report.min_agreement = options.gate();
+  report.passed = test.size() > 0 && report.agreement + 1e-9 >= report.min_agreement;
+  if (report.passed) {
+    qmodel::save_model(model, options.out);
+    report.model_written = true;
+  }
   return report;
 }
 

@@ -4,10 +4,22 @@
 #include <cstddef>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "qmodel/lower/lower.hpp"
+#include "qmodel/lower/ptq.hpp"
+
 namespace dorefa::flow {
+
+// The verification gates: qmodel::lower::kMinAgreementQatPct and kMinAgreementPtqPct.
+using qmodel::lower::kMinAgreementPtqPct;
+using qmodel::lower::kMinAgreementQatPct;
+
+// Deliberate breakage of the lowered model, for testing that the gate stops the line.
+enum class LowerFault { kNone, kFlipThreshold };
+LowerFault parse_lower_fault(const std::string& name);  // "", "none", "flip-threshold"
 
 struct LowerOptions {
   std::filesystem::path checkpoint;
@@ -18,6 +30,9 @@ struct LowerOptions {
   std::size_t calibration_images = 1000;
   std::string dataset;                 // "" = the checkpoint's own dataset
   std::size_t max_images = 0;          // test images to verify on (0 = all)
+  double min_agreement = -1;           // percent; < 0: the documented gate for the mode
+  LowerFault fault = LowerFault::kNone;
+  double gate() const { return min_agreement >= 0 ? min_agreement : ptq ? kMinAgreementPtqPct : kMinAgreementQatPct; }
 };
 
 struct LowerReport {
@@ -29,10 +44,19 @@ struct LowerReport {
   double integer_accuracy = 0;      // percent, integer runtime
   double agreement = 0;             // percent of images with the same top-1
   double runtime_images_per_second = 0;
+  double min_agreement = 0;                     // the gate applied, percent
+  bool passed = false;                          // agreement >= min_agreement
+  bool model_written = false;                   // only when the gate passed
+  std::vector<std::size_t> first_differences;   // up to 10 test image indices
   nlohmann::json to_json() const;
+  std::string gate_message() const;             // the failure, with count and first images
 };
 
-// Lowers (or post-training quantizes), saves the model atomically, verifies on the test set.
+// Lowers (or post-training quantizes) and verifies on the test set; saves the model
+// atomically only when the gate passes (a failed lowering leaves an existing file as it was).
 LowerReport lower_and_verify(const LowerOptions& options);
+
+// Throws dorefa::Error (internal fault) with report.gate_message() unless the gate passed.
+void enforce_lower_gate(const LowerReport& report);
 
 }  // namespace dorefa::flow

@@ -9,6 +9,9 @@
 #include <optional>
 #include <string>
 
+#include "flow/lower_stage.hpp"
+#include "hw/simulate.hpp"
+
 namespace dorefa::flow {
 
 struct PipelineOptions {
@@ -21,6 +24,7 @@ struct PipelineOptions {
   bool simulate = true;
   bool synthesize = true;
   std::size_t max_train = 0;      // tests: train on the first N images only
+  LowerFault lower_fault = LowerFault::kNone;  // tests: break the lowering on purpose
 };
 
 struct PipelineResult {
@@ -29,6 +33,20 @@ struct PipelineResult {
   std::filesystem::path report_md;
 };
 
+// Runs the stages; a failed verification gate (lowering agreement, any RTL mismatch or
+// missing output) writes the report with the failure and throws dorefa::Error (internal).
 PipelineResult run_pipeline(const PipelineOptions& options);
+
+// The stage cache keys: everything each stage consumes, the versions of the code and
+// tools that run it included (the pipeline passes executable_identity(), the harness
+// source and `verilator --version` / `yosys -V`; tests/flow/stage_key_test.cpp varies each).
+std::string lower_stage_key(const std::filesystem::path& checkpoint, const LowerOptions& options,
+                            const std::string& lowering_version);
+std::string compile_stage_key(const std::filesystem::path& model_file, const std::filesystem::path& rtl_dir,
+                              const std::string& generator_version);
+std::string simulate_stage_key(const std::filesystem::path& design_dir, const hw::SimOptions& options,
+                               const std::string& harness_source, const std::string& verilator_version);
+std::string synth_stage_key(const std::filesystem::path& design_dir, const std::string& yosys_script,
+                            const std::string& yosys_version);
 
 }  // namespace dorefa::flow

@@ -161,14 +161,18 @@ SimReport simulate_design(const SimOptions& options, const qmodel::Model* given)
     }
     rep.total_cycles = std::max(rep.total_cycles, rec.last_out);
   }
-  // Every image must have come out of the random-stall run.
-  auto& s2 = seen[2];
-  s2.resize(n, false);
-  for (std::size_t i = 0; i < n; ++i)
-    if (!s2[i]) {
-      ++rep.mismatches;
-      if (rep.first_mismatches.size() < 10) rep.first_mismatches.push_back({2, i, -1, ref[i].top1, "missing"});
-    }
+  // Every image must have come out of every phase: image 0 alone (0), the first `steady`
+  // back to back (1), all n with random stalls (2).
+  const std::size_t expected[3] = {1, steady, n};
+  for (int phase = 0; phase < 3; ++phase) {
+    auto& sp = seen[phase];
+    sp.resize(n, false);
+    for (std::size_t i = 0; i < expected[phase]; ++i)
+      if (!sp[i]) {
+        ++rep.mismatches;
+        if (rep.first_mismatches.size() < 10) rep.first_mismatches.push_back({phase, i, -1, ref[i].top1, "missing"});
+      }
+  }
   rep.accuracy = double(correct) / double(n);
   rep.reference_accuracy = double(ref_correct) / double(n);
   // Steady state: completion interval over the second half of the back-to-back run.

@@ -97,6 +97,17 @@ std::optional<double> parse_sta_arrival_ns(const std::string& text) {
   return out;
 }
 
+std::string yosys_script(const SynthOptions& o) {
+  std::string script;
+  for (const auto& s : o.sources) script += "read_verilog -sv " + quote(fs::absolute(s)) + "\n";
+  // -noiopad: the accelerator sits inside the PL behind the DMA, not on package pins.
+  script += fmt::format("synth_xilinx -family xc7 -top {} -flatten -noiopad\n", o.top);
+  // tee -o and write_verilog take the path verbatim (no quote removal): no spaces allowed.
+  script += "tee -o " + fs::absolute(o.work_dir / "stat.txt").string() + " stat\n";
+  script += "write_verilog -noattr " + fs::absolute(o.work_dir / "netlist.v").string() + "\n";
+  return script;
+}
+
 SynthReport synthesize(const SynthOptions& o) {
   if (o.sources.empty()) throw Error("synth", "no source files given");
   for (const auto& s : o.sources)
@@ -107,14 +118,7 @@ SynthReport synthesize(const SynthOptions& o) {
   rep.device = o.device;
   rep.log = o.work_dir / "yosys.log";
 
-  std::string script;
-  for (const auto& s : o.sources) script += "read_verilog -sv " + quote(fs::absolute(s)) + "\n";
-  // -noiopad: the accelerator sits inside the PL behind the DMA, not on package pins.
-  script += fmt::format("synth_xilinx -family xc7 -top {} -flatten -noiopad\n", o.top);
-  // tee -o and write_verilog take the path verbatim (no quote removal): no spaces allowed.
-  script += "tee -o " + fs::absolute(o.work_dir / "stat.txt").string() + " stat\n";
-  script += "write_verilog -noattr " + fs::absolute(o.work_dir / "netlist.v").string() + "\n";
-  util::write_file_atomic(o.work_dir / "synth.ys", script);
+  util::write_file_atomic(o.work_dir / "synth.ys", yosys_script(o));
 
   fs::path cwd = o.include_dirs.empty() ? o.work_dir : o.include_dirs.front();
   std::fprintf(stderr, "synth: yosys synth_xilinx on %s (log %s)\n", o.top.c_str(), rep.log.c_str());

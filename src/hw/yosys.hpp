@@ -53,6 +53,9 @@ SynthStats parse_yosys_stat(const std::string& text);
 // Parses `sta` output: "Latest arrival time in 'top' is N" (ps) -> ns.
 std::optional<double> parse_sta_arrival_ns(const std::string& text);
 
+// The Yosys script synthesize() runs (also what a stage cache keys synthesis on).
+std::string yosys_script(const SynthOptions& options);
+
 // Runs Yosys (log streamed to work_dir/yosys.log, a line printed every ~10 s), parses the
 // report. Throws dorefa::Error (internal) if Yosys fails, quoting the log's last lines.
 SynthReport synthesize(const SynthOptions& options);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/atomic_file.hpp"
+#include "util/error.hpp"
 
 namespace dorefa::flow {
 namespace {
@@ -74,7 +75,9 @@ TEST(Pipeline, TrainedModelIntegerRuntimeAndRtlAgreeImageByImage) {
   auto summary = nlohmann::json::parse(util::read_file_text(r.summary_json));
   const auto& lowering = summary["lowering"];
   EXPECT_GT(lowering["trained_accuracy_pct"].get<double>(), 60.0);  // it learned (chance: 10%)
-  EXPECT_GE(lowering["same_top1"].get<int>(), 495);                 // >= 99% of 500 images agree
+  EXPECT_TRUE(lowering["gate"]["passed"].get<bool>());             // the documented 99.9 % gate
+  EXPECT_GE(lowering["agreement_pct"].get<double>(), 99.9);
+  EXPECT_TRUE(summary["gates"]["simulation"]["passed"].get<bool>());
   const auto& sim = summary["simulation"];
   EXPECT_EQ(sim["images"].get<int>(), 40);
   EXPECT_EQ(sim["mismatches"].get<int>(), 0);  // RTL == integer runtime, bit for bit
@@ -91,6 +94,23 @@ TEST(Pipeline, TrainedModelIntegerRuntimeAndRtlAgreeImageByImage) {
   EXPECT_EQ(util::read_file_text(o.out_dir / "stages.json"), stages_before);
   EXPECT_EQ(fs::last_write_time(o.out_dir / "lower.json"), lower_time);
   EXPECT_LT(seconds, 60.0);
+
+  // A lowering broken on purpose (a flipped threshold stage) stops the line: an internal
+  // fault, the model file left as it was, the report showing the failed gate in red.
+  const auto model_before = util::read_file_bytes(o.out_dir / "model.dqm");
+  PipelineOptions broken = o;
+  broken.lower_fault = LowerFault::kFlipThreshold;
+  try {
+    run_pipeline(broken);
+    ADD_FAILURE() << "a flipped threshold passed the lowering gate";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInternal);
+    EXPECT_NE(std::string(e.what()).find("lowering gate failed"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(util::read_file_bytes(o.out_dir / "model.dqm"), model_before);
+  const std::string html = util::read_file_text(r.report_html);
+  EXPECT_NE(html.find("Verification gate failed: lowering"), std::string::npos);
+  EXPECT_EQ(html.find("integer model accuracy"), std::string::npos);
   fs::remove_all(dir);
 }
 

@@ -62,8 +62,9 @@ TEST_F(ScheduleTest, IterativeScheduleMeetsTheBudgetAndWritesALoadableCheckpoint
   EXPECT_LE(double(r.steps[1].macs), 0.5 * double(ck.config.macs()));
   EXPECT_LT(r.steps[1].macs, r.steps[0].macs);  // the budget tightens step by step
   EXPECT_EQ(r.history.size(), 2u);
-  for (const auto& l : r.layers)
+  for (const auto& l : r.layers) {
     if (l.name != "fc2") EXPECT_EQ(l.channels_after % 4, 0) << l.name;
+  }
 
   fs::path out = *dir_ / "out";
   write_prune_outputs(out, r, ck, *dir_ / "source.pt", o);

@@ -11,6 +11,10 @@
 
 namespace dorefa::qmodel::lower {
 
+// PTQ's gate (docs/integer-model.md, "Agreement gate"): the float model is not the
+// quantized one, so the agreement bounds what 8-bit quantization may change.
+inline constexpr double kMinAgreementPtqPct = 99.0;
+
 enum class Calibration {
   kMinMax,      // activation range = the largest value seen
   kPercentile,  // activation range = the given percentile of values seen (clips outliers)

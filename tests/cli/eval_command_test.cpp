@@ -1,0 +1,22 @@
+// `dorefa eval`: accuracy of a checkpoint; a file that is not one is named.
+#include "cli_runner.hpp"
+
+namespace dorefa::cli_test {
+namespace {
+
+TEST(EvalCommand, PrintsAccuracyOfTheFixture) {
+  CliResult r = run_dorefa({"eval", (fixture() / "train" / "best.pt").string(), "--limit", "200"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(r.says("%")) << r.out;
+}
+
+TEST(EvalCommand, NotACheckpointIsBadInputNamingTheFile) {
+  TempDir t;
+  write_text(t / "fake.pt", "this is not a checkpoint");
+  CliResult r = run_dorefa({"eval", (t / "fake.pt").string()});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_TRUE(r.says("fake.pt")) << r.err;
+}
+
+}  // namespace
+}  // namespace dorefa::cli_test
