@@ -80,6 +80,64 @@ std::string table(const std::vector<std::string>& head, const std::vector<std::v
 
 std::string pct(double v) { return fmt::format("{:.2f}%", v); }
 
+// Power: the PL estimate (toggle rate measured or default, said which), the published
+// whole-board figure, and the board measurement when there is one (docs/power-model.md).
+std::string power_html(const json& power, const json& measured) {
+  std::string out = "<h2>Power</h2>";
+  if (!power.empty()) {
+    out += "<h3>Estimate: programmable logic only</h3>" +
+           table({"static", "dynamic", "total (PL)", "energy / image", "toggle rate", "same at fixed 12.5 %"},
+                 {{fmt::format("{:.3f} W", num(power, "static_w")), fmt::format("{:.3f} W", num(power, "dynamic_w")),
+                   fmt::format("{:.3f} W", num(power, "total_w")),
+                   fmt::format("{:.2f} µJ", num(power, "energy_per_image_uj")),
+                   fmt::format("{:.1f}%", 100 * num(power, "toggle_rate", 0.125)),
+                   fmt::format("{:.3f} W", num(power, "fixed_toggle_total_w", num(power, "total_w")))}}) +
+           "<p>" + escape("Estimate, not a measurement: a first-order model (docs/power-model.md); toggle rate " +
+                          str(power, "toggle_source", "not measured (XPE default)") + ".") + "</p>";
+    const json& board = section(power, "board_reference");
+    if (!board.empty())
+      out += "<p>" + escape(fmt::format("Board-level view (estimate, published figure for another network): "
+                                        "{:.2f}-{:.2f} W for the whole PYNQ-Z2; {}.",
+                                        num(board, "low_w"), num(board, "high_w"), str(board, "source"))) + "</p>";
+  }
+  if (!measured.empty()) {
+    out += "<h3>Measured: whole board at its 5 V input</h3>" +
+           table({"idle", "busy", "inference (busy - idle)", "energy / image (above idle)", "energy / image (board)",
+                  "images"},
+                 {{fmt::format("{:.3f} W", num(measured, "idle_w")), fmt::format("{:.3f} W", num(measured, "busy_w")),
+                   fmt::format("{:.3f} W", num(measured, "inference_w")),
+                   fmt::format("{:.4f} mJ", num(measured, "inference_energy_per_image_mj")),
+                   fmt::format("{:.4f} mJ", num(measured, "board_energy_per_image_mj")),
+                   fmt::format("{:.0f}", num(measured, "images"))}}) +
+           "<p>" + escape(fmt::format("USB power meter log {} ({}), aligned with board run log {}: {} idle and {} busy "
+                                      "samples over {:.1f} s busy.",
+                                      str(measured, "meter_log"), str(measured, "meter_format"),
+                                      str(measured, "board_run_log"), num(measured, "idle_samples"),
+                                      num(measured, "busy_samples"), num(measured, "busy_seconds"))) + "</p>";
+  }
+  return out;
+}
+
+std::string power_markdown(const json& power, const json& measured) {
+  std::string md;
+  if (!power.empty()) {
+    md += fmt::format("| PL power (estimate, toggle rate {:.1f}% {}) | {:.3f} W, {:.2f} µJ/image (fixed 12.5 %: {:.3f} W) |\n",
+                      100 * num(power, "toggle_rate", 0.125),
+                      str(power, "toggle_source").rfind("measured", 0) == 0 ? "measured" : "default",
+                      num(power, "total_w"), num(power, "energy_per_image_uj"),
+                      num(power, "fixed_toggle_total_w", num(power, "total_w")));
+    const json& board = section(power, "board_reference");
+    if (!board.empty())
+      md += fmt::format("| whole board (estimate, published PYNQ-Z2 figure) | {:.2f}-{:.2f} W |\n", num(board, "low_w"),
+                        num(board, "high_w"));
+  }
+  if (!measured.empty())
+    md += fmt::format("| whole board, measured: idle / busy / inference | {:.3f} / {:.3f} / {:.3f} W, {:.4f} mJ/image above idle |\n",
+                      num(measured, "idle_w"), num(measured, "busy_w"), num(measured, "inference_w"),
+                      num(measured, "inference_energy_per_image_mj"));
+  return md;
+}
+
 }  // namespace
 
 std::string render_html(const json& s) {
@@ -90,6 +148,7 @@ std::string render_html(const json& s) {
   const json& sim = section(s, "simulation");
   const json& synth = section(s, "synthesis");
   const json& power = section(s, "power");
+  const json& measured = section(s, "measured_power");
 
   std::string body;
   // Headline tiles: what a board owner asks first.
@@ -106,8 +165,10 @@ std::string render_html(const json& s) {
     tiles += tile(fmt::format("{:.0f}", num(pc, "lut")), "% LUT", "of the XC7Z020");
   }
   if (!power.empty()) {
-    tiles += tile(fmt::format("{:.2f}", num(power, "total_w")), " W", "PL power (model, not measured)");
+    tiles += tile(fmt::format("{:.2f}", num(power, "total_w")), " W", "PL power (estimate, not measured)");
   }
+  if (!measured.empty())
+    tiles += tile(fmt::format("{:.2f}", num(measured, "busy_w")), " W", "whole board, measured while busy");
   body += R"(<div class="tiles">)" + tiles + "</div>";
 
   // Accuracy along the chain: trained -> integer -> hardware, the cross-check made visible.
@@ -177,14 +238,7 @@ std::string render_html(const json& s) {
     body += "<p>" + escape(timing) + "</p>";
   }
 
-  if (!power.empty()) {
-    body += "<h2>Power (estimate)</h2>" +
-            table({"static", "dynamic", "total (PL)", "energy / image"},
-                  {{fmt::format("{:.3f} W", num(power, "static_w")), fmt::format("{:.3f} W", num(power, "dynamic_w")),
-                    fmt::format("{:.3f} W", num(power, "total_w")),
-                    fmt::format("{:.2f} µJ", num(power, "energy_per_image_uj"))}}) +
-            "<p>A documented first-order model (docs/power-model.md), not a measurement.</p>";
-  }
+  if (!power.empty() || !measured.empty()) body += power_html(power, measured);
 
   if (!training.empty() || !model.empty()) {
     std::vector<std::vector<std::string>> rows;
@@ -254,9 +308,7 @@ std::string render_markdown(const json& s) {
                       num(used, "lut"), num(pc, "lut"), num(used, "ff"), num(pc, "ff"), num(used, "bram36_equivalent"),
                       num(pc, "bram36"), num(used, "dsp48e1"), num(pc, "dsp48e1"));
   }
-  if (!power.empty())
-    md += fmt::format("| PL power (model) | {:.3f} W, {:.2f} µJ/image |\n", num(power, "total_w"),
-                      num(power, "energy_per_image_uj"));
+  md += power_markdown(power, section(s, "measured_power"));
   return md;
 }
 
