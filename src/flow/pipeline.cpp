@@ -11,7 +11,8 @@
 #include "hw/yosys.hpp"
 #include "qmodel/model_file.hpp"
 #include "report/html_report.hpp"
-#include "report/power_model.hpp"
+#include "report/power_summary.hpp"
+#include "report/run_report.hpp"
 #include "train/config.hpp"
 #include "train/trainer.hpp"
 #include "util/atomic_file.hpp"
@@ -174,18 +175,12 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
 
   // 6. Report: power estimate and the HTML/Markdown pages.
   banner(6, "report", out.string());
-  if (summary.contains("synthesis")) {
-    const json& r = summary["synthesis"]["resources"];
-    report::PowerInputs pin;
-    pin.luts = r.value("lut", 0.0);
-    pin.ffs = r.value("ff", 0.0);
-    pin.bram36 = r.value("bram36_equivalent", 0.0);
-    pin.dsps = r.value("dsp48e1", 0.0);
-    if (summary.contains("simulation")) pin.images_per_second = summary["simulation"].value("fps", 0.0);
-    report::PowerEstimate p = report::estimate_power(pin);
-    summary["power"] = {{"static_w", p.static_w}, {"dynamic_w", p.dynamic_w}, {"total_w", p.total_w()},
-                        {"energy_per_image_uj", p.energy_per_image_uj}, {"model", "docs/power-model.md"}};
-  }
+  // The estimate uses the activity `dorefa power` measured, and a board measurement that
+  // `dorefa report --power-log` recorded stays in the report (docs/power-model.md).
+  const fs::path activity = report::activity_file(out), measured = report::measured_file(out);
+  json power = report::power_section(summary, fs::exists(activity) ? read_json(activity) : json());
+  if (!power.empty()) summary["power"] = power;
+  if (fs::exists(measured)) summary["measured_power"] = read_json(measured);
   summary["subtitle"] = fmt::format("dorefa-pynq, PYNQ-Z2 (XC7Z020) at 100 MHz; run folder {}", out.string());
   PipelineResult result{out / "summary.json", out / "report.html", out / "report.md"};
   util::write_file_atomic(result.summary_json, summary.dump(2) + "\n");
