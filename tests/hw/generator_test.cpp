@@ -2,7 +2,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -31,6 +33,57 @@ fs::path fresh_dir(const std::string& name) {
   return d;
 }
 
+// One module instance of top.sv, read back structurally: the checks below hold whatever
+// the generator's layout of the text (spacing, order of parameters, comments).
+struct Instance {
+  std::string module, name;
+  std::map<std::string, std::string> params;  // NAME -> value text
+  std::map<std::string, std::string> ports;   // port -> connected signal
+};
+
+std::vector<Instance> parse_instances(const std::string& top) {
+  std::vector<Instance> out;
+  static const std::regex inst(R"((\w+)\s*#\s*\(([\s\S]*?)\)\s*(\w+)\s*\(([\s\S]*?)\);)");
+  static const std::regex conn(R"(\.(\w+)\s*\(\s*([^()]*?)\s*\))");
+  for (auto it = std::sregex_iterator(top.begin(), top.end(), inst); it != std::sregex_iterator(); ++it) {
+    Instance i{(*it)[1], (*it)[3], {}, {}};
+    const std::string params = (*it)[2], ports = (*it)[4];
+    for (auto p = std::sregex_iterator(params.begin(), params.end(), conn); p != std::sregex_iterator(); ++p)
+      i.params[(*p)[1]] = (*p)[2];
+    for (auto p = std::sregex_iterator(ports.begin(), ports.end(), conn); p != std::sregex_iterator(); ++p)
+      i.ports[(*p)[1]] = (*p)[2];
+    out.push_back(i);
+  }
+  return out;
+}
+
+// The instances in stream order, following m_axis -> s_axis from the top's input to its
+// output; fails the test if the streams do not form one unbroken chain.
+std::vector<Instance> stream_chain(const std::vector<Instance>& all) {
+  std::vector<Instance> chain;
+  std::string wire = "s_axis_tdata";
+  while (wire != "m_axis_tdata") {
+    const Instance* next = nullptr;
+    for (const auto& i : all)
+      if (i.ports.count("s_axis_tdata") && i.ports.at("s_axis_tdata") == wire) {
+        EXPECT_EQ(next, nullptr) << "two consumers of " << wire;
+        next = &i;
+      }
+    if (!next) {
+      ADD_FAILURE() << "nothing consumes " << wire;
+      break;
+    }
+    chain.push_back(*next);
+    wire = next->ports.at("m_axis_tdata");
+    if (chain.size() > all.size()) {
+      ADD_FAILURE() << "stream loop at " << wire;
+      break;
+    }
+  }
+  EXPECT_EQ(chain.size(), all.size()) << "instances off the stream chain";
+  return chain;
+}
+
 std::size_t line_count(const fs::path& p) {
   std::ifstream in(p);
   std::size_t n = 0;
@@ -54,14 +107,36 @@ TEST(Generator, WritesASelfContainedDesignFolder) {
     EXPECT_TRUE(fs::exists(dir / "rtl" / (std::string(mod) + ".sv"))) << mod;
   ASSERT_EQ(d.sources.back(), fs::path("top.sv"));
 
-  const std::string top = util::read_file_text(dir / "top.sv");
-  // Every conv/dense layer: an mvtu with its geometry and folding, and memory images sized NF*SF.
-  for (const auto& f : d.folding.layers) {
+  // Structure: one unbroken stream from the input to the result, one engine per layer in
+  // the model's order (with FIFOs and converters between), memory images sized NF*SF.
+  const std::vector<Instance> chain = stream_chain(parse_instances(util::read_file_text(dir / "top.sv")));
+  std::vector<std::string> engines;
+  for (const auto& i : chain)
+    if (i.module != "axis_fifo" && i.module != "axis_width_converter") engines.push_back(i.module);
+  std::vector<std::string> expected;
+  for (const auto& l : m.layers) {
+    if (l.kind == qmodel::LayerKind::kConv) expected.push_back("sliding_window");
+    expected.push_back(l.kind == qmodel::LayerKind::kMaxPool ? "maxpool" : "mvtu");
+  }
+  expected.push_back("logits_argmax");
+  EXPECT_EQ(engines, expected);
+  std::size_t next_fold = 0;
+  for (const auto& i : chain) {
+    if (i.module == "sliding_window") {
+      EXPECT_EQ(i.params.at("KERNEL"), "3") << i.name;
+    }
+    if (i.module == "logits_argmax") {
+      EXPECT_EQ(i.params.at("EMIT_SCORES"), "1");
+    }
+    if (i.module != "mvtu") continue;
+    ASSERT_LT(next_fold, d.folding.layers.size());
+    const auto& f = d.folding.layers[next_fold++];
     const auto& l = m.layers[std::size_t(f.index)];
-    std::regex inst("mvtu #\\(\\s*\\.MW\\(" + std::to_string(l.fan_in()) + "\\),\\s*\\.MH\\(" +
-                    std::to_string(l.out_channels()) + "\\),\\s*\\.SIMD\\(" + std::to_string(f.simd) +
-                    "\\),\\s*\\.PE\\(" + std::to_string(f.pe) + "\\)");
-    EXPECT_TRUE(std::regex_search(top, inst)) << l.name;
+    EXPECT_EQ(i.params.at("MW"), std::to_string(l.fan_in())) << l.name;
+    EXPECT_EQ(i.params.at("MH"), std::to_string(l.out_channels())) << l.name;
+    EXPECT_EQ(i.params.at("SIMD"), std::to_string(f.simd)) << l.name;
+    EXPECT_EQ(i.params.at("PE"), std::to_string(f.pe)) << l.name;
+    EXPECT_EQ(i.params.at("WEIGHT_FILE"), "\"mem/" + l.name + "_weights.hex\"") << l.name;
     fs::path w = dir / "mem" / (l.name + "_weights.hex");
     ASSERT_TRUE(fs::exists(w)) << w;
     EXPECT_EQ(line_count(w), std::size_t(l.fan_in() / f.simd * (l.out_channels() / f.pe))) << l.name;
@@ -69,10 +144,7 @@ TEST(Generator, WritesASelfContainedDesignFolder) {
       EXPECT_EQ(line_count(dir / "mem" / (l.name + "_thresholds.hex")), std::size_t(l.out_channels() / f.pe));
     }
   }
-  EXPECT_NE(top.find("sliding_window #("), std::string::npos);
-  EXPECT_NE(top.find(".KERNEL(3)"), std::string::npos);
-  EXPECT_NE(top.find("maxpool #("), std::string::npos);
-  EXPECT_NE(top.find(".EMIT_SCORES(1)"), std::string::npos);
+  EXPECT_EQ(next_fold, d.folding.layers.size());
   EXPECT_EQ(line_count(dir / "mem" / (m.layers.back().name + "_logits.hex")), 10u);
 
   nlohmann::json j = nlohmann::json::parse(util::read_file_text(dir / "design.json"));
@@ -153,9 +225,14 @@ TEST(Generator, DenseAfterPoolGetsAWidthConverterWhenSimdDiffers) {
   o.out_dir = dir;
   o.folding_file = folding;
   DesignInfo d = compile_design(m, o);
-  const std::string top = util::read_file_text(dir / "top.sv");
-  EXPECT_NE(top.find(".IN_ELEMS(8),\n    .OUT_ELEMS(40)"), std::string::npos) << top;
-  EXPECT_NE(top.find(".IN_ELEMS(40),\n    .OUT_ELEMS(20)"), std::string::npos);
+  // Between pool2 (8 channels per beat) and fc1 (SIMD 20): two converters, 8 -> 40 -> 20.
+  std::vector<std::pair<std::string, std::string>> converters;
+  for (const auto& i : stream_chain(parse_instances(util::read_file_text(dir / "top.sv"))))
+    if (i.module == "axis_width_converter") converters.emplace_back(i.params.at("IN_ELEMS"), i.params.at("OUT_ELEMS"));
+  ASSERT_GE(converters.size(), 2u);
+  EXPECT_EQ(converters[0], (std::pair<std::string, std::string>{"8", "40"}));
+  EXPECT_EQ(converters[1], (std::pair<std::string, std::string>{"40", "20"}));
+  (void)d;
   fs::remove_all(dir);
   fs::remove(folding);
 }
