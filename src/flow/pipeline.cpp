@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "flow/lower_stage.hpp"
+#include "flow/stage_key.hpp"
+#include "hw/sim_harness.hpp"
 #include "hw/generator.hpp"
 #include "hw/simulate.hpp"
 #include "hw/yosys.hpp"
@@ -16,7 +18,7 @@
 #include "train/config.hpp"
 #include "train/trainer.hpp"
 #include "util/atomic_file.hpp"
-#include "util/sha256.hpp"
+#include "util/error.hpp"
 
 namespace dorefa::flow {
 namespace fs = std::filesystem;
@@ -44,11 +46,6 @@ class StageLog {
   json state_;
 };
 
-std::string file_key(const fs::path& path, const std::string& options) {
-  auto bytes = util::read_file_bytes(path);
-  return util::sha256_hex(bytes) + "|" + options;
-}
-
 json read_json(const fs::path& path) { return json::parse(util::read_file_text(path)); }
 
 void banner(int step, const char* name, const std::string& detail) {
@@ -56,19 +53,82 @@ void banner(int step, const char* name, const std::string& detail) {
   std::fflush(stdout);
 }
 
-hw::SynthReport synthesize_design(const fs::path& dir) {
+hw::SynthOptions synth_options(const fs::path& dir) {
   hw::DesignInfo design = hw::load_design(dir);
   hw::SynthOptions o;
   o.top = design.top;
   for (const auto& s : design.sources) o.sources.push_back(dir / s);
   o.work_dir = dir / "synth";
   o.include_dirs = {dir};  // $readmemh paths are relative to the design folder
-  hw::SynthReport report = hw::synthesize(o);
-  util::write_file_atomic(o.work_dir / "results.json", hw::synth_report_json(report));
-  return report;
+  return o;
 }
 
+// The figures of a run so far, as summary.json, report.html and report.md.
+PipelineResult write_report(const fs::path& out, json& summary) {
+  summary["subtitle"] = fmt::format("dorefa-pynq, PYNQ-Z2 (XC7Z020) at 100 MHz; run folder {}", out.string());
+  PipelineResult result{out / "summary.json", out / "report.html", out / "report.md"};
+  util::write_file_atomic(result.summary_json, summary.dump(2) + "\n");
+  util::write_file_atomic(result.report_html, report::render_html(summary));
+  util::write_file_atomic(result.report_md, report::render_markdown(summary));
+  return result;
+}
+
+void record_gate(json& summary, const std::string& stage, bool passed, const std::string& message) {
+  if (!summary.contains("gates")) summary["gates"] = json::object();
+  summary["gates"][stage] = {{"passed", passed}, {"message", message}};
+}
+
+// A verification gate failed: the report says so (in red, instead of that stage's figures)
+// and the run stops with an internal-fault exit. The stage is not recorded as done.
+[[noreturn]] void stop_the_line(const fs::path& out, json& summary, const std::string& stage, const std::string& where,
+                                const std::string& message) {
+  record_gate(summary, stage, false, message);
+  PipelineResult r = write_report(out, summary);
+  throw Error(where, fmt::format("{} gate failed: {} (report: {})", stage, message, r.report_html.string()),
+              ErrorKind::kInternal);
+}
+
+// The design folder's own files (sources, memory images, design.json, model.dqm), not
+// the simulation and synthesis outputs written into it.
+const std::vector<std::string> kDesignOutputs = {"obj_dir", "sim", "synth"};
+
 }  // namespace
+
+std::string lower_stage_key(const fs::path& checkpoint, const LowerOptions& o, const std::string& lowering_version) {
+  return StageKey()
+      .file("checkpoint", checkpoint)
+      .text("lowering", lowering_version)
+      .text("options", fmt::format("verify={} gate={} dataset={} ptq={} fault={}", o.max_images, o.gate(), o.dataset,
+                                   o.ptq, int(o.fault)))
+      .hex();
+}
+
+std::string compile_stage_key(const fs::path& model_file, const fs::path& rtl_dir, const std::string& generator_version) {
+  return StageKey()
+      .file("model", model_file)
+      .folder("rtl", rtl_dir, {"tb"})
+      .text("generator", generator_version)
+      .hex();
+}
+
+std::string simulate_stage_key(const fs::path& design_dir, const hw::SimOptions& o, const std::string& harness_source,
+                               const std::string& verilator_version) {
+  return StageKey()
+      .folder("design", design_dir, kDesignOutputs)
+      .text("harness", harness_source)
+      .text("verilator", verilator_version)
+      .text("options", fmt::format("data={}/{} images={} seed={} stall={},{} steady={}", o.dataset, o.split, o.images,
+                                   o.seed, o.stall_in, o.stall_out, o.steady_images))
+      .hex();
+}
+
+std::string synth_stage_key(const fs::path& design_dir, const std::string& script, const std::string& yosys_version) {
+  return StageKey()
+      .folder("design", design_dir, kDesignOutputs)
+      .text("script", script)
+      .text("yosys", yosys_version)
+      .hex();
+}
 
 PipelineResult run_pipeline(const PipelineOptions& options) {
   const fs::path out = options.out_dir;
@@ -103,27 +163,33 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
   // 2. Lower to the integer model and verify it against the trained model, image by image.
   const fs::path model_file = out / "model.dqm";
   const fs::path lower_json = out / "lower.json";
-  const std::string lower_key = file_key(trained.best_checkpoint, fmt::format("verify={}", options.verify_images));
+  LowerOptions lo;
+  lo.checkpoint = trained.best_checkpoint;
+  lo.out = model_file;
+  lo.max_images = options.verify_images;
+  lo.fault = options.lower_fault;
+  const std::string lower_key = lower_stage_key(trained.best_checkpoint, lo, executable_identity());
   banner(2, "lower", fmt::format("{} -> {}", trained.best_checkpoint.string(), model_file.string()));
-  if (stages.done("lower", lower_key, lower_json)) {
+  if (stages.done("lower", lower_key, lower_json) && fs::exists(model_file)) {
     fmt::print("unchanged since the last run: {}\n", lower_json.string());
   } else {
-    LowerOptions lo;
-    lo.checkpoint = trained.best_checkpoint;
-    lo.out = model_file;
-    lo.max_images = options.verify_images;
     LowerReport r = lower_and_verify(lo);
+    if (!r.passed) {
+      summary["lowering"] = r.to_json();
+      stop_the_line(out, summary, "lowering", lower_json.string(), r.gate_message());
+    }
     util::write_file_atomic(lower_json, r.to_json().dump(2) + "\n");
     stages.record("lower", lower_key);
   }
   summary["lowering"] = read_json(lower_json);
+  record_gate(summary, "lowering", true, "");
   fmt::print("integer model {:.2f}% vs trained {:.2f}%: same top-1 on {:.3f}% of {} test images\n",
              summary["lowering"].value("integer_accuracy_pct", 0.0), summary["lowering"].value("trained_accuracy_pct", 0.0),
              summary["lowering"].value("agreement_pct", 0.0), summary["lowering"].value("images", 0));
 
   // 3. Generate the accelerator.
   const fs::path design_dir = out / "design";
-  const std::string compile_key = file_key(model_file, "compile");
+  const std::string compile_key = compile_stage_key(model_file, hw::default_rtl_dir(), executable_identity());
   banner(3, "compile", design_dir.string());
   if (!stages.done("compile", compile_key, design_dir / "design.json")) {
     hw::CompileOptions co;
@@ -136,22 +202,32 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
   fmt::print("ideal {} cycles/image, bottleneck {}\n", summary["design"].value("ideal_cycles_per_image", 0),
              summary["design"].value("bottleneck", ""));
 
-  // 4. Cycle-accurate simulation on real test images, bit for bit against the CPU runtime.
+  // 4. Cycle-accurate simulation on real test images, bit for bit against the CPU runtime:
+  //    any mismatch or missing output stops the run.
   const fs::path sim_json = design_dir / "sim" / "results.json";
   if (options.simulate) {
-    const std::string sim_key = file_key(design_dir / "top.sv", fmt::format("images={}", options.sim_images));
+    hw::SimOptions so;
+    so.design_dir = design_dir;
+    so.dataset = config.train.dataset;
+    so.images = options.sim_images;
+    const std::string sim_key = simulate_stage_key(design_dir, so, hw::sim_harness_source(), tool_version("verilator", "--version"));
     banner(4, "simulate", fmt::format("Verilator, {} test images with random stalls",
                                       options.sim_images ? std::to_string(options.sim_images) : "all"));
     if (!stages.done("simulate", sim_key, sim_json)) {
-      hw::SimOptions so;
-      so.design_dir = design_dir;
-      so.dataset = config.train.dataset;
-      so.images = options.sim_images;
       hw::SimReport r = hw::simulate_design(so);
+      if (r.mismatches > 0) {
+        summary["simulation"] = read_json(sim_json);
+        std::string first;
+        for (const auto& m : r.first_mismatches)
+          first += fmt::format("{}phase {} image {} ({})", first.empty() ? "" : ", ", m.phase, m.image, m.what);
+        stop_the_line(out, summary, "simulation", design_dir.string(),
+                      fmt::format("{} of {} RTL outputs differ from the integer runtime or are missing; first: {}",
+                                  r.mismatches, r.outputs_checked, first));
+      }
       stages.record("simulate", sim_key);
-      if (r.mismatches > 0) fmt::print("WARNING: {} outputs differ from the CPU runtime\n", r.mismatches);
     }
     summary["simulation"] = read_json(sim_json);
+    record_gate(summary, "simulation", true, "");
     const json& s = summary["simulation"];
     fmt::print("{} mismatches; {:.0f} cycles/image steady state ({:.0f} FPS), latency {:.2f} us\n",
                s.value("mismatches", 0), s.value("steady_cycles_per_image", 0.0), s.value("fps", 0.0),
@@ -161,10 +237,12 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
   // 5. Synthesis for the XC7Z020.
   const fs::path synth_json = design_dir / "synth" / "results.json";
   if (options.synthesize) {
-    const std::string synth_key = file_key(design_dir / "top.sv", "synth");
+    hw::SynthOptions so = synth_options(design_dir);
+    const std::string synth_key = synth_stage_key(design_dir, hw::yosys_script(so), tool_version("yosys", "-V"));
     banner(5, "synthesize", "Yosys synth_xilinx -family xc7");
     if (!stages.done("synth", synth_key, synth_json)) {
-      synthesize_design(design_dir);
+      hw::SynthReport report = hw::synthesize(so);
+      util::write_file_atomic(synth_json, hw::synth_report_json(report));
       stages.record("synth", synth_key);
     }
     summary["synthesis"] = read_json(synth_json);
@@ -181,11 +259,7 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
   json power = report::power_section(summary, fs::exists(activity) ? read_json(activity) : json());
   if (!power.empty()) summary["power"] = power;
   if (fs::exists(measured)) summary["measured_power"] = read_json(measured);
-  summary["subtitle"] = fmt::format("dorefa-pynq, PYNQ-Z2 (XC7Z020) at 100 MHz; run folder {}", out.string());
-  PipelineResult result{out / "summary.json", out / "report.html", out / "report.md"};
-  util::write_file_atomic(result.summary_json, summary.dump(2) + "\n");
-  util::write_file_atomic(result.report_html, report::render_html(summary));
-  util::write_file_atomic(result.report_md, report::render_markdown(summary));
+  PipelineResult result = write_report(out, summary);
   fmt::print("{}", report::render_markdown(summary));
   fmt::print("\nreport: {}\n", result.report_html.string());
   return result;

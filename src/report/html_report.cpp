@@ -80,6 +80,21 @@ std::string table(const std::vector<std::string>& head, const std::vector<std::v
 
 std::string pct(double v) { return fmt::format("{:.2f}%", v); }
 
+// The verification gates that failed (summary "gates": {stage: {passed, message}}), by stage.
+std::vector<std::pair<std::string, std::string>> failed_gates(const json& s) {
+  std::vector<std::pair<std::string, std::string>> failed;
+  const json& gates = section(s, "gates");
+  for (auto it = gates.begin(); it != gates.end(); ++it)
+    if (it->is_object() && !it->value("passed", true)) failed.emplace_back(it.key(), str(*it, "message"));
+  return failed;
+}
+
+bool gate_failed(const json& s, const std::string& stage) {
+  for (const auto& [name, message] : failed_gates(s))
+    if (name == stage) return true;
+  return false;
+}
+
 // Power: the PL estimate (toggle rate measured or default, said which), the published
 // whole-board figure, and the board measurement when there is one (docs/power-model.md).
 std::string power_html(const json& power, const json& measured) {
@@ -141,16 +156,21 @@ std::string power_markdown(const json& power, const json& measured) {
 }  // namespace
 
 std::string render_html(const json& s) {
+  static const json kNone = json::object();
   const json& model = section(s, "model");
   const json& training = section(s, "training");
-  const json& lowering = section(s, "lowering");
+  // A stage whose verification gate failed shows the failure, never its figures.
+  const json& lowering = gate_failed(s, "lowering") ? kNone : section(s, "lowering");
   const json& design = section(s, "design");
-  const json& sim = section(s, "simulation");
+  const json& sim = gate_failed(s, "simulation") ? kNone : section(s, "simulation");
   const json& synth = section(s, "synthesis");
   const json& power = section(s, "power");
   const json& measured = section(s, "measured_power");
 
   std::string body;
+  for (const auto& [stage, message] : failed_gates(s))
+    body += fmt::format(R"(<div class="fail"><b>Verification gate failed: {}.</b> {} The run stopped here; figures of this stage are withheld.</div>)",
+                        escape(stage), escape(message));
   // Headline tiles: what a board owner asks first.
   std::string tiles;
   if (!sim.empty()) {
@@ -264,6 +284,7 @@ h1{{font-size:1.6em;margin-bottom:.1em}} h2{{font-size:1.15em;margin-top:1.8em;b
 .tile{{flex:1 1 150px;background:#f4f7fa;border-radius:8px;padding:12px 14px}}
 .tile .v{{font-size:1.9em;font-weight:650}} .tile .u{{font-size:.55em;font-weight:500;color:#5b6b7c}} .tile .c{{color:#5b6b7c;font-size:.85em}}
 .chart{{width:100%;max-width:760px;display:block}} .chart .l{{font-size:12px;fill:#1d2733}} .chart .t{{font-size:12px;fill:#5b6b7c}}
+.fail{{background:#fbe3e2;border-left:5px solid #d9534f;color:#8a1f1b;padding:10px 14px;margin:1em 0;border-radius:4px}}
 table{{border-collapse:collapse;margin:.6em 0}} td,th{{padding:3px 10px;border-bottom:1px solid #e6ebf0;text-align:left}} th{{color:#5b6b7c;font-weight:600}}
 </style></head><body>
 <h1>{0}</h1><p class="sub">{1}</p>
@@ -274,13 +295,16 @@ table{{border-collapse:collapse;margin:.6em 0}} td,th{{padding:3px 10px;border-b
 }
 
 std::string render_markdown(const json& s) {
-  const json& lowering = section(s, "lowering");
+  static const json kNone = json::object();
+  const json& lowering = gate_failed(s, "lowering") ? kNone : section(s, "lowering");
   const json& design = section(s, "design");
-  const json& sim = section(s, "simulation");
+  const json& sim = gate_failed(s, "simulation") ? kNone : section(s, "simulation");
   const json& synth = section(s, "synthesis");
   const json& power = section(s, "power");
   const json& training = section(s, "training");
   std::string md = "# " + str(s, "title", "dorefa-pynq run") + "\n\n" + str(s, "subtitle") + "\n\n";
+  for (const auto& [stage, message] : failed_gates(s))
+    md += fmt::format("> **Verification gate failed: {}.** {} The run stopped here.\n\n", stage, message);
   md += "| figure | value |\n| --- | --- |\n";
   if (training.contains("test_acc")) md += fmt::format("| trained model, test top-1 | {:.2f}% |\n", num(training, "test_acc"));
   if (!lowering.empty()) {
