@@ -3,9 +3,11 @@
 docs/rtl/*.md pages). Memory images are filled with random words, so ROMs are not
 optimized away. Not a test: a synthesis run takes seconds to minutes.
 
-usage: synth_stats.py [--sta] MODULE [NAME=VALUE ...]
-  --sta  also run Yosys `sta` on the netlist (logic delay of the Xilinx cell models only,
-         no placement or routing: a lower bound on the real critical path)
+usage: synth_stats.py [--sta] [--json] MODULE [NAME=VALUE ...]
+  --sta   also run Yosys `sta` on the netlist (logic delay of the Xilinx cell models only,
+          no placement or routing: a lower bound on the real critical path)
+  --json  print one JSON object (lut, lutram, ff, bram36, dsp, carry4, sta_ns) instead
+          (bench/hw/rtl_resources.py writes the docs' tables from it)
 """
 import os
 import random
@@ -43,7 +45,8 @@ def mem_files(module, p, tmp):
 def main():
     args = sys.argv[1:]
     sta = "--sta" in args
-    args = [a for a in args if a != "--sta"]
+    as_json = "--json" in args
+    args = [a for a in args if a not in ("--sta", "--json")]
     module = args[0]
     params = {k: int(v) for k, v in (a.split("=") for a in args[1:])}
     with tempfile.TemporaryDirectory() as tmp:
@@ -76,6 +79,11 @@ def main():
     bram36 = cells.get("RAMB36E1", 0) + cells.get("RAMB18E1", 0) / 2
     dsp = cells.get("DSP48E1", 0)
     carry = cells.get("CARRY4", 0)
+    if as_json:
+        import json
+        print(json.dumps({"module": module, "params": params, "lut": lut, "lutram": lutram, "ff": ff,
+                          "bram36": bram36, "dsp": dsp, "carry4": carry, "sta_ns": path_ns}))
+        return
     print(f"{module} {' '.join(args[1:])}")
     print(f"  LUT {lut} (+{lutram} as LUTRAM)  FF {ff}  BRAM36 {bram36:g}  DSP {dsp}  CARRY4 {carry}"
           + (f"  sta {path_ns:.2f} ns" if path_ns is not None else ""))
