@@ -11,6 +11,7 @@
 #include "data/registry.hpp"
 #include "hw/generator.hpp"
 #include "hw/process.hpp"
+#include "hw/sim_common.hpp"
 #include "hw/sim_harness.hpp"
 #include "hw/verilator.hpp"
 #include "qmodel/model_file.hpp"
@@ -29,31 +30,13 @@ SimReport simulate_design(const SimOptions& options, const qmodel::Model* given)
   if (!o.results_json.empty()) o.results_json = fs::absolute(o.results_json);
   DesignInfo design = load_design(o.design_dir);
   qmodel::Model loaded;
-  if (!given) {
-    if (design.model_file.empty() || !fs::exists(design.model_file))
-      throw Error(o.design_dir.string(), "design has no model.dqm; compile it from a model file");
-    loaded = qmodel::load_model(design.model_file);
-    given = &loaded;
-  }
-  const qmodel::Model& model = *given;
-  if (model.name != design.model_name)
-    throw Error(o.design_dir.string(), fmt::format("design was compiled from model '{}', not '{}'", design.model_name,
-                                                   model.name));
-  data::Dataset ds = data::load_dataset(o.dataset, o.split);
-  if (o.images > 0) ds = ds.head(o.images);
+  const qmodel::Model& model = simulated_model(o.design_dir, design, given, loaded);
+  const data::Dataset ds = simulated_images(o.dataset, o.split, o.images, model,
+                                            [&](const data::Dataset& d) { return d.rows == model.input.height; });
   const std::size_t pixels = ds.image_bytes();
-  if (std::int64_t(pixels) != model.input.elements() || ds.rows != model.input.height)
-    throw Error(o.dataset, fmt::format("images are {}x{}x{}, the model expects {}x{}x{}", ds.rows, ds.cols,
-                                       ds.channels, model.input.height, model.input.width, model.input.channels));
   const std::size_t n = ds.size();
-  if (n == 0) throw Error(o.dataset, "no images selected");
-
   // The reference runs on another core while Verilator builds and the simulation runs.
-  auto reference = std::async(std::launch::async, [&] {
-    std::vector<runtime::Inference> out(n);
-    for (std::size_t i = 0; i < n; ++i) out[i] = runtime::run_reference(model, ds.image(i));
-    return out;
-  });
+  auto reference = reference_async(model, ds);
 
   const fs::path sim_dir = o.design_dir / "sim";
   fs::create_directories(sim_dir);
@@ -81,38 +64,11 @@ SimReport simulate_design(const SimOptions& options, const qmodel::Model* given)
                                    fmt::format("{}", o.stall_out),
                                    std::to_string(o.seed),
                                    std::to_string(timeout)};
-  // $readmemh paths in top.sv are relative to the design folder: run there.
-  std::string cmd_line;
-  for (const auto& a : argv) cmd_line += a + " ";
-  util::write_file_atomic(sim_dir / "command.txt", cmd_line + "\n");
+  write_command_line(sim_dir / "command.txt", argv);
   util::Progress progress("simulate", n, "img");
-  std::size_t shown = 0;
-  std::string failure;
-  const fs::path cwd = fs::current_path();
-  fs::current_path(o.design_dir);
-  ProcessResult r;
-  try {
-    r = run_streaming(argv, sim_dir / "harness.log", [&](const std::string& line) {
-      if (line.rfind("progress 2 ", 0) == 0) {
-        std::size_t done = 0;
-        std::sscanf(line.c_str(), "progress 2 %zu", &done);
-        if (done > shown) progress.advance(done - shown);
-        shown = done;
-      } else if (line.rfind("timeout", 0) == 0 || line.rfind("error", 0) == 0) {
-        failure = line;
-      }
-    });
-  } catch (...) {
-    fs::current_path(cwd);
-    throw;
-  }
-  fs::current_path(cwd);
-  progress.finish();
-  if (r.exit_code != 0)
-    throw Error("simulation of " + o.design_dir.string(),
-                fmt::format("harness failed (exit {}): {}{}", r.exit_code, failure.empty() ? "" : failure + "; ",
-                            tail_lines(sim_dir / "harness.log", 5)),
-                ErrorKind::kInternal);
+  const ProcessResult r = run_harness(argv, sim_dir / "harness.log", o.design_dir,
+                                      "simulation of " + o.design_dir.string(), progress, "progress 2 ",
+                                      [](const std::string&) {});
 
   SimReport rep;
   rep.model_name = model.name;

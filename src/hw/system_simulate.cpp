@@ -12,6 +12,7 @@
 #include "hw/generator.hpp"
 #include "hw/process.hpp"
 #include "hw/register_map.hpp"
+#include "hw/sim_common.hpp"
 #include "hw/system_generator.hpp"
 #include "hw/system_harness.hpp"
 #include "hw/verilator.hpp"
@@ -47,34 +48,17 @@ SystemSimReport simulate_system(const SystemSimOptions& options, const qmodel::M
   const DesignInfo design = load_design(o.design_dir);
   const SystemDesign sys = load_system_design(o.design_dir);
   qmodel::Model loaded;
-  if (!given) {
-    if (design.model_file.empty() || !fs::exists(design.model_file))
-      throw Error(o.design_dir.string(), "design has no model.dqm; compile it from a model file");
-    loaded = qmodel::load_model(design.model_file);
-    given = &loaded;
-  }
-  const qmodel::Model& model = *given;
-  if (model.name != design.model_name)
-    throw Error(o.design_dir.string(),
-                fmt::format("design was compiled from model '{}', not '{}'", design.model_name, model.name));
-  data::Dataset ds = data::load_dataset(o.dataset, o.split);
-  if (o.images > 0) ds = ds.head(o.images);
+  const qmodel::Model& model = simulated_model(o.design_dir, design, given, loaded);
+  const data::Dataset ds = simulated_images(o.dataset, o.split, o.images, model,
+                                            [&](const data::Dataset& d) { return int(d.image_bytes()) == sys.pixels; });
   const std::size_t pixels = ds.image_bytes();
-  if (std::int64_t(pixels) != model.input.elements() || int(pixels) != sys.pixels)
-    throw Error(o.dataset, fmt::format("images are {}x{}x{}, the model expects {}x{}x{}", ds.rows, ds.cols, ds.channels,
-                                       model.input.height, model.input.width, model.input.channels));
   const std::size_t n = ds.size();
-  if (n == 0) throw Error(o.dataset, "no images selected");
   if (n > 0xFFFFFFFFu / std::size_t(sys.image_bytes))
     throw Error(o.dataset, fmt::format("{} images do not fit a 32-bit DDR address space", n));
   const std::size_t class_only = std::min(n, o.class_only_images);
   const std::size_t classes = std::size_t(sys.num_classes);
 
-  auto reference = std::async(std::launch::async, [&] {
-    std::vector<runtime::Inference> out(n);
-    for (std::size_t i = 0; i < n; ++i) out[i] = runtime::run_reference(model, ds.image(i));
-    return out;
-  });
+  auto reference = reference_async(model, ds);
 
   const fs::path sim_dir = o.design_dir / "sim";
   fs::create_directories(sim_dir);
@@ -109,9 +93,7 @@ SystemSimReport simulate_system(const SystemSimOptions& options, const qmodel::M
                                          std::to_string(o.ddr_max_latency),
                                          std::to_string(timeout),
                                          std::to_string(class_only)};
-  std::string cmd_line;
-  for (const auto& a : argv) cmd_line += a + " ";
-  util::write_file_atomic(sim_dir / "system_command.txt", cmd_line + "\n");
+  write_command_line(sim_dir / "system_command.txt", argv);
 
   SystemSimReport rep;
   rep.model_name = model.name;
@@ -122,44 +104,21 @@ SystemSimReport simulate_system(const SystemSimOptions& options, const qmodel::M
   rep.rebuilt = build.rebuilt;
   rep.build_seconds = build.seconds;
   std::map<std::string, std::uint64_t> stat, regs;
-  std::string failure;
   util::Progress progress("simulate --system", n, "img");
-  std::size_t shown = 0;
-  // $readmemh paths in top.sv are relative to the design folder: run there.
-  const fs::path cwd = fs::current_path();
-  fs::current_path(o.design_dir);
-  ProcessResult r;
-  try {
-    r = run_streaming(argv, sim_dir / "system_harness.log", [&](const std::string& line) {
-      char key[64] = {0};
-      unsigned long long value = 0;
-      if (line.rfind("progress ", 0) == 0) {
-        std::size_t done = 0;
-        std::sscanf(line.c_str(), "progress %zu", &done);
-        if (done > shown) progress.advance(done - shown);
-        shown = done;
-      } else if (std::sscanf(line.c_str(), "stat %63s %llu", key, &value) == 2) {
-        stat[key] = value;
-      } else if (std::sscanf(line.c_str(), "reg %63s %llu", key, &value) == 2) {
-        regs[key] = value;
-      } else if (line.rfind("violation ", 0) == 0) {
-        if (rep.violation_messages.size() < 20) rep.violation_messages.push_back(line.substr(10));
-      } else if (line.rfind("timeout", 0) == 0 || line.rfind("error", 0) == 0) {
-        failure = line;
-      }
-    });
-  } catch (...) {
-    fs::current_path(cwd);
-    throw;
-  }
-  fs::current_path(cwd);
-  progress.finish();
+  const ProcessResult r = run_harness(
+      argv, sim_dir / "system_harness.log", o.design_dir, "system simulation of " + o.design_dir.string(), progress,
+      "progress ", [&](const std::string& line) {
+        char key[64] = {0};
+        unsigned long long value = 0;
+        if (std::sscanf(line.c_str(), "stat %63s %llu", key, &value) == 2) {
+          stat[key] = value;
+        } else if (std::sscanf(line.c_str(), "reg %63s %llu", key, &value) == 2) {
+          regs[key] = value;
+        } else if (line.rfind("violation ", 0) == 0) {
+          if (rep.violation_messages.size() < 20) rep.violation_messages.push_back(line.substr(10));
+        }
+      });
   rep.sim_seconds = r.seconds;
-  if (r.exit_code != 0)
-    throw Error("system simulation of " + o.design_dir.string(),
-                fmt::format("harness failed (exit {}): {}{}", r.exit_code, failure.empty() ? "" : failure + "; ",
-                            tail_lines(sim_dir / "system_harness.log", 5)),
-                ErrorKind::kInternal);
 
   const RegisterMap& map = shell_register_map();
   rep.id_matches = regs["ID"] == constant(map.constants, "SHELL_ID") &&
