@@ -17,10 +17,10 @@ void run_report(const report::RunReportOptions& o) {
     fmt::print("PL power (estimate)  {:.3f} W, toggle rate {:.1f}% ({})\n", p.value("total_w", 0.0),
                100 * p.value("toggle_rate", 0.0), p.value("toggle_source", std::string()));
   if (r.measured)
-    fmt::print("board (measured)     idle {:.3f} W, busy {:.3f} W, inference {:.3f} W, {:.4f} mJ/image above idle "
+    fmt::print("board (measured)     idle {:.3f} W, busy {:.3f} W, inference {:.3f} W, {:.2f} µJ/image above idle "
                "({} images, {:.1f} s)\n",
                r.measured->idle_w, r.measured->busy_w, r.measured->inference_w(),
-               r.measured->inference_energy_per_image_mj(), r.measured->images, r.measured->busy_seconds);
+               r.measured->inference_energy_per_image_uj(), r.measured->images, r.measured->busy_seconds);
   fmt::print("report: {}\n", r.report_html.string());
 }
 

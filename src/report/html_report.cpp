@@ -121,8 +121,8 @@ std::string power_html(const json& power, const json& measured) {
                   "images"},
                  {{fmt::format("{:.3f} W", num(measured, "idle_w")), fmt::format("{:.3f} W", num(measured, "busy_w")),
                    fmt::format("{:.3f} W", num(measured, "inference_w")),
-                   fmt::format("{:.4f} mJ", num(measured, "inference_energy_per_image_mj")),
-                   fmt::format("{:.4f} mJ", num(measured, "board_energy_per_image_mj")),
+                   fmt::format("{:.2f} µJ", num(measured, "inference_energy_per_image_uj")),
+                   fmt::format("{:.2f} µJ", num(measured, "board_energy_per_image_uj")),
                    fmt::format("{:.0f}", num(measured, "images"))}}) +
            "<p>" + escape(fmt::format("USB power meter log {} ({}), aligned with board run log {}: {} idle and {} busy "
                                       "samples over {:.1f} s busy.",
@@ -147,9 +147,9 @@ std::string power_markdown(const json& power, const json& measured) {
                         num(board, "high_w"));
   }
   if (!measured.empty())
-    md += fmt::format("| whole board, measured: idle / busy / inference | {:.3f} / {:.3f} / {:.3f} W, {:.4f} mJ/image above idle |\n",
+    md += fmt::format("| whole board, measured: idle / busy / inference | {:.3f} / {:.3f} / {:.3f} W, {:.2f} µJ/image above idle |\n",
                       num(measured, "idle_w"), num(measured, "busy_w"), num(measured, "inference_w"),
-                      num(measured, "inference_energy_per_image_mj"));
+                      num(measured, "inference_energy_per_image_uj"));
   return md;
 }
 

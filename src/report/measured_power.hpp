@@ -15,9 +15,9 @@ struct MeasuredPower {
   std::size_t images = 0;
   std::size_t idle_samples = 0, busy_samples = 0;
   // Busy energy over the images: the whole board's, and the part above idle.
-  double board_energy_per_image_mj() const { return images ? busy_w * busy_seconds / double(images) * 1e3 : 0; }
-  double inference_energy_per_image_mj() const {
-    return images ? inference_w() * busy_seconds / double(images) * 1e3 : 0;
+  double board_energy_per_image_uj() const { return images ? busy_w * busy_seconds / double(images) * 1e6 : 0; }
+  double inference_energy_per_image_uj() const {
+    return images ? inference_w() * busy_seconds / double(images) * 1e6 : 0;
   }
   std::string meter_file, run_file, meter_format;
   nlohmann::json to_json() const;

@@ -40,7 +40,7 @@ PowerEstimate estimate_power(const PowerInputs& in);
 struct BoardReference {
   double low_w = 1.66, high_w = 1.68;
   std::string source =
-      "MLPerf Tiny v0.7 inference results, PYNQ-Z2 entries running a CNV network: 1.66-1.68 W, whole board";
+      "MLPerf Tiny v0.7 inference results, PYNQ-Z2 entries running a CNV network";
 };
 
 }  // namespace dorefa::report

@@ -31,9 +31,9 @@ TEST(MeasuredPower, IdleBusyDifferenceAndEnergyPerImage) {
   EXPECT_NEAR(m.inference_w(), 0.4, 1e-9);
   EXPECT_EQ(m.images, 36000u);
   EXPECT_NEAR(m.busy_seconds, 18.0, 1e-9);
-  // 0.4 W above idle for 18 s over 36000 images = 0.2 mJ each; the board's whole 1.9 W: 0.95 mJ.
-  EXPECT_NEAR(m.inference_energy_per_image_mj(), 0.2, 1e-9);
-  EXPECT_NEAR(m.board_energy_per_image_mj(), 0.95, 1e-9);
+  // 0.4 W above idle for 18 s over 36000 images = 200 µJ each; the board's whole 1.9 W: 950 µJ.
+  EXPECT_NEAR(m.inference_energy_per_image_uj(), 200, 1e-6);
+  EXPECT_NEAR(m.board_energy_per_image_uj(), 950, 1e-6);
   EXPECT_EQ(m.idle_samples, 19u);
   EXPECT_EQ(m.busy_samples, 37u);
 }

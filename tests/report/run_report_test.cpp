@@ -72,8 +72,8 @@ TEST(RunReport, MeterLogGivesMeasuredBoardPowerBesideTheEstimate) {
   EXPECT_NEAR(r.measured->idle_w, 1.60, 1e-9);
   EXPECT_NEAR(r.measured->busy_w, 1.85, 1e-9);
   EXPECT_NEAR(r.measured->inference_w(), 0.25, 1e-9);
-  // 0.25 W for 20 s over 200000 images: 0.025 mJ per image above idle.
-  EXPECT_NEAR(r.measured->inference_energy_per_image_mj(), 0.025, 1e-9);
+  // 0.25 W for 20 s over 200000 images: 25 µJ per image above idle.
+  EXPECT_NEAR(r.measured->inference_energy_per_image_uj(), 25, 1e-6);
   const std::string html = util::read_file_text(dir / "report.html");
   EXPECT_NE(html.find("Measured: whole board"), std::string::npos);
   EXPECT_NE(html.find("1.850 W"), std::string::npos);
