@@ -89,8 +89,8 @@ void record_gate(json& summary, const std::string& stage, bool passed, const std
 }
 
 // The design folder's own files (sources, memory images, design.json, model.dqm), not
-// the simulation and synthesis outputs written into it.
-const std::vector<std::string> kDesignOutputs = {"obj_dir", "sim", "synth"};
+// the simulation, synthesis and activity (`dorefa power`) outputs written into it.
+const std::vector<std::string> kDesignOutputs = {"obj_dir", "sim", "synth", "obj_dir_activity", "power"};
 
 }  // namespace
 
