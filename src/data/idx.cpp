@@ -1,6 +1,8 @@
 #include "data/idx.hpp"
 
+#if DOREFA_HAVE_ZLIB
 #include <zlib.h>
+#endif
 
 #include <fmt/format.h>
 
@@ -14,6 +16,7 @@ std::uint32_t read_be32(const std::uint8_t* p) {
   return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
 }
 
+#if DOREFA_HAVE_ZLIB
 std::vector<std::uint8_t> gunzip(const std::vector<std::uint8_t>& in, const std::filesystem::path& path) {
   z_stream zs{};
   // 16 + MAX_WBITS: accept only the gzip wrapper.
@@ -43,6 +46,13 @@ std::vector<std::uint8_t> gunzip(const std::vector<std::uint8_t>& in, const std:
   inflateEnd(&zs);
   return out;
 }
+#else
+// The ARM runtime build links no zlib (a static binary for the board): it reads the
+// uncompressed IDX files setup.sh fetches, and says so for a gzip one.
+std::vector<std::uint8_t> gunzip(const std::vector<std::uint8_t>&, const std::filesystem::path& path) {
+  throw Error(path.string(), "gzip-compressed, but this build has no zlib (expected an uncompressed IDX file: gunzip it)");
+}
+#endif
 
 }  // namespace
 

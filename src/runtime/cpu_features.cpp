@@ -6,6 +6,10 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
+#if defined(__ARM_NEON) && defined(__arm__) && defined(__linux__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
 
 namespace dorefa::runtime {
 
@@ -23,8 +27,13 @@ const CpuFeatures& cpu_features() {
     c.popcnt = __builtin_cpu_supports("popcnt");
     c.avx512_vpopcntdq = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq");
 #endif
-#if defined(__ARM_NEON)
-    c.neon = true;
+#if defined(__ARM_NEON) && defined(__arm__) && defined(__linux__)
+    // 32-bit ARM: NEON is optional (a Cortex-A9 may lack it), so ask the kernel. The
+    // binary is built with -mfpu=neon, so without NEON it would fail before getting here;
+    // the check keeps the kernel choice honest on a CPU that reports otherwise.
+    c.neon = (getauxval(AT_HWCAP) & HWCAP_NEON) != 0;
+#elif defined(__ARM_NEON)
+    c.neon = true;  // AArch64: Advanced SIMD is part of the base ISA
 #endif
     return c;
   }();

@@ -9,7 +9,7 @@ struct CpuFeatures {
   bool avxvnni = false; // x86: AVX-VNNI (fused int16 multiply-accumulate, vpdpwssd)
   bool popcnt = false;  // x86: hardware population count
   bool avx512_vpopcntdq = false;  // x86: AVX-512 F + 64-bit lane popcount
-  bool neon = false;    // ARM: Advanced SIMD (compile-time)
+  bool neon = false;    // ARM: Advanced SIMD (built with it, and AT_HWCAP says the CPU has it)
 };
 
 // Detected once. DOREFA_RUNTIME_GENERIC=1 in the environment reports none (to test and

@@ -7,6 +7,8 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#elif defined(__ARM_NEON)
+#include <arm_neon.h>
 #endif
 
 namespace dorefa::runtime {
@@ -81,6 +83,14 @@ void im2col_int16(const Window& w, const std::uint8_t* in, std::int16_t* patches
           _mm_storeu_si128(reinterpret_cast<__m128i*>(d + j),
                            _mm_unpacklo_epi8(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(src + j)), _mm_setzero_si128()));
         if (j > n) j = n;
+#elif defined(__ARM_NEON)
+        // The same 8-level widening steps (and the same overwrite argument) with vmovl_u8.
+        const std::uint8_t* in_end = in + in_bytes;
+        for (; j < n && src + j + 8 <= in_end; j += 8)
+          vst1q_s16(d + j, vreinterpretq_s16_u16(vmovl_u8(vld1_u8(src + j))));
+        if (j > n) j = n;
+#else
+        (void)in_bytes;
 #endif
         for (; j < n; ++j) d[j] = src[j];
         std::fill(dst + kx_hi * C, dst + KC, std::int16_t(0));

@@ -1,5 +1,8 @@
 #include "runtime/engine.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 
 #include "data/registry.hpp"
@@ -15,9 +18,17 @@ const data::Dataset& test_set() {
   return ds;
 }
 
+// DOREFA_TEST_IMAGE_LIMIT caps the images per comparison: the ARM build's ctest sets it,
+// because there the reference runs under qemu-arm (tests/runtime/CMakeLists.txt).
+std::size_t image_limit(std::size_t n) {
+  const char* limit = std::getenv("DOREFA_TEST_IMAGE_LIMIT");
+  return limit && *limit ? std::min<std::size_t>(n, std::strtoul(limit, nullptr, 10)) : n;
+}
+
 // Runs the engine (batched, threaded) and the reference on the first `n` test images and
 // expects identical scores for every image.
 void expect_bit_exact(const Model& m, std::size_t n, EngineOptions opt = {}) {
+  n = image_limit(n);
   const data::Dataset ds = test_set().head(n);
   Engine engine(m, opt);
   std::vector<Inference> fast = engine.run_batch(ds.images);

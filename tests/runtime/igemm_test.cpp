@@ -1,5 +1,6 @@
 #include "runtime/igemm/igemm.hpp"
 
+#include <cstdlib>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -17,6 +18,13 @@ TEST(Igemm, KernelsEqualPlainDotProductsIncludingExtremes) {
 #if defined(__x86_64__) || defined(__i386__)
   if (cpu_features().avx2) kernels.push_back({gemm_avx2, "avx2"});
   if (cpu_features().avx2 && cpu_features().avxvnni) kernels.push_back({gemm_avxvnni, "avxvnni"});
+#endif
+#if defined(__ARM_NEON)
+  // The ARM build (run under qemu-arm as a Cortex-A9) must have its NEON kernel here.
+  if (!std::getenv("DOREFA_RUNTIME_GENERIC")) {
+    EXPECT_TRUE(cpu_features().neon);
+  }
+  if (cpu_features().neon) kernels.push_back({gemm_neon, "neon"});
 #endif
   for (int outs : {1, 8, 13, 16, 24, 64})
     for (int fan : {1, 2, 25, 26, 400}) {
