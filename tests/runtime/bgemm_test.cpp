@@ -18,6 +18,9 @@ TEST(Bgemm, EveryKernelEqualsPlainDotProducts) {
   if (cpu_features().popcnt) kernels.push_back({gemm_popcnt, "popcnt"});
   if (cpu_features().avx512_vpopcntdq) kernels.push_back({gemm_avx512, "avx512"});
 #endif
+#if defined(__ARM_NEON)
+  if (cpu_features().neon) kernels.push_back({gemm_neon, "neon"});
+#endif
   for (int wbits : {1, 2})
     for (int planes : {1, 2, 3, 4})
       for (int fan : {1, 63, 64, 65, 200, 400}) {

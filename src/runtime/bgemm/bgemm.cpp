@@ -11,6 +11,10 @@
 #endif
 #endif
 
+#if defined(__ARM_NEON)
+#include <arm_neon.h>
+#endif
+
 #include "runtime/cpu_features.hpp"
 
 namespace dorefa::runtime::bgemm {
@@ -69,6 +73,55 @@ __attribute__((target("avx512f,avx512vpopcntdq"))) void gemm_avx512_t(const Pack
         for (int ap = 0; ap < AP; ++ap) total = _mm512_add_epi64(total, _mm512_sll_epi64(cnt[ap], _mm_cvtsi32_si128(q + ap + 1)));
       }
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + ob * 8), _mm512_cvtepi64_epi32(total));
+    }
+  }
+}
+#endif
+
+#if defined(__ARM_NEON)
+// 32-bit ARM has no scalar popcount (std::popcount becomes a libgcc call): vcnt counts the
+// bits of each byte, vpadal adds byte pairs into 8 uint16 lanes. A lane gains at most 16
+// per 128-bit step, so it is widened to 32 bits every kChunk steps (4095 * 16 < 65536).
+inline std::uint32_t popcount64_neon(std::uint64_t x) {
+  return std::uint32_t(vget_lane_u64(vpaddl_u32(vpaddl_u16(vpaddl_u8(vcnt_u8(vcreate_u8(x))))), 0));
+}
+
+template <int AP>
+void gemm_neon_t(const PackedWeights& w, const std::uint64_t* patches, const std::int32_t* sums, int pixels,
+                 std::int32_t* acc, int acc_stride) {
+  constexpr int kChunk = 4095;  // 128-bit steps per uint16 accumulation
+  const int W = w.words, Q = w.weight_planes;
+  for (int p = 0; p < pixels; ++p) {
+    const std::uint64_t* a = patches + std::size_t(p) * std::size_t(AP) * std::size_t(W);
+    const std::int32_t bias = -w.offset * sums[p];
+    std::int32_t* out = acc + std::size_t(p) * std::size_t(acc_stride);
+    for (int o = 0; o < w.out_channels; ++o) {
+      const std::uint64_t* u = w.planes.data() + std::size_t(o) * std::size_t(Q) * std::size_t(W);
+      std::int32_t sum = 0;
+      for (int q = 0; q < Q; ++q) {
+        const std::uint64_t* uq = u + std::size_t(q) * std::size_t(W);
+        uint32x4_t c32[AP];
+        for (int ap = 0; ap < AP; ++ap) c32[ap] = vdupq_n_u32(0);
+        int i = 0;
+        while (i + 2 <= W) {
+          uint16x8_t c16[AP];
+          for (int ap = 0; ap < AP; ++ap) c16[ap] = vdupq_n_u16(0);
+          for (int step = 0; step < kChunk && i + 2 <= W; ++step, i += 2) {
+            const uint8x16_t uw = vld1q_u8(reinterpret_cast<const std::uint8_t*>(uq + i));
+            for (int ap = 0; ap < AP; ++ap)
+              c16[ap] = vpadalq_u8(
+                  c16[ap], vcntq_u8(vandq_u8(uw, vld1q_u8(reinterpret_cast<const std::uint8_t*>(a + ap * W + i)))));
+          }
+          for (int ap = 0; ap < AP; ++ap) c32[ap] = vpadalq_u16(c32[ap], c16[ap]);
+        }
+        for (int ap = 0; ap < AP; ++ap) {
+          const uint64x2_t c64 = vpaddlq_u32(c32[ap]);
+          std::uint32_t c = std::uint32_t(vgetq_lane_u64(c64, 0) + vgetq_lane_u64(c64, 1));
+          if (i < W) c += popcount64_neon(uq[i] & a[ap * W + i]);  // odd word count: the last word
+          sum += std::int32_t(c) << (q + ap + 1);
+        }
+      }
+      out[o] = sum + bias;
     }
   }
 }
@@ -155,6 +208,18 @@ void gemm_avx512(const PackedWeights& w, const std::uint64_t* patches, int act_p
 }
 #endif
 
+#if defined(__ARM_NEON)
+void gemm_neon(const PackedWeights& w, const std::uint64_t* patches, int act_planes, const std::int32_t* sums,
+               int pixels, std::int32_t* acc, int acc_stride) {
+  switch (act_planes) {
+    case 1: return gemm_neon_t<1>(w, patches, sums, pixels, acc, acc_stride);
+    case 2: return gemm_neon_t<2>(w, patches, sums, pixels, acc, acc_stride);
+    case 3: return gemm_neon_t<3>(w, patches, sums, pixels, acc, acc_stride);
+    default: return gemm_neon_t<4>(w, patches, sums, pixels, acc, acc_stride);
+  }
+}
+#endif
+
 GemmFn select(bool simd, std::string* name) {
 #if defined(__x86_64__) || defined(__i386__)
   if (simd && cpu_features().avx512_vpopcntdq) {
@@ -164,6 +229,12 @@ GemmFn select(bool simd, std::string* name) {
   if (simd && cpu_features().popcnt) {
     if (name) *name = "bgemm-popcnt";
     return gemm_popcnt;
+  }
+#endif
+#if defined(__ARM_NEON)
+  if (simd && cpu_features().neon) {
+    if (name) *name = "bgemm-neon";
+    return gemm_neon;
   }
 #endif
   (void)simd;

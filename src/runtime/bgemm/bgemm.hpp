@@ -42,6 +42,11 @@ void gemm_popcnt(const PackedWeights& w, const std::uint64_t* patches, int act_p
 void gemm_avx512(const PackedWeights& w, const std::uint64_t* patches, int act_planes, const std::int32_t* sums,
                  int pixels, std::int32_t* acc, int acc_stride);
 #endif
+#if defined(__ARM_NEON)
+// NEON (the board's Cortex-A9): 128 bits of one channel's plane per step, vcnt byte counts.
+void gemm_neon(const PackedWeights& w, const std::uint64_t* patches, int act_planes, const std::int32_t* sums,
+               int pixels, std::int32_t* acc, int acc_stride);
+#endif
 
 GemmFn select(bool simd, std::string* name = nullptr);
 
