@@ -22,6 +22,10 @@ module dorefa_shell #(
 ) (
     input  logic                   clk,
     input  logic                   rst_n,
+    // The AXI4-Lite and AXI3 port sets are spelled out again in shell_axil_regs,
+    // shell_dma_read/_write, tb/shell_tb_top.sv and the generated system_top.v
+    // (src/hw/system_generator.cpp): the SystemVerilog subset we keep to (Yosys 0.23) has no interfaces. Their
+    // write and read channels look alike because AXI defines them alike.
     // AXI4-Lite slave (PS M_AXI_GP0)
     input  logic [AXIL_ADDR_W-1:0] s_axi_awaddr,
     input  logic                   s_axi_awvalid,
@@ -62,7 +66,8 @@ module dorefa_shell #(
     input  logic [1:0]             m_axi_bresp,
     input  logic                   m_axi_bvalid,
     output logic                   m_axi_bready,
-    // the core (generated `top`)
+    // the core (generated `top`): the AXI-Stream port set of every rtl/ module
+    // (docs/rtl/interfaces.md) with a core_ prefix, spelled out: no SV interfaces (above)
     output logic                   core_rst_n,
     output logic [7:0]             core_s_axis_tdata,
     output logic                   core_s_axis_tvalid,

@@ -11,7 +11,8 @@ module shell_axil_regs #(
 ) (
     input  logic              clk,
     input  logic              rst_n,
-    // AXI4-Lite slave (PS M_AXI_GP0)
+    // AXI4-Lite slave (PS M_AXI_GP0), the port set of dorefa_shell's s_axi, spelled out:
+    // the SystemVerilog subset we keep to (Yosys 0.23) has no interfaces
     input  logic [ADDR_W-1:0] s_axi_awaddr,
     input  logic              s_axi_awvalid,
     output logic              s_axi_awready,

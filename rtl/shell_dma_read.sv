@@ -12,14 +12,15 @@ module shell_dma_read #(
 ) (
     input  logic        clk,
     input  logic        rst_n,
-    // command
+    // command and status, as shell_dma_write's: dorefa_shell drives both masters alike
     input  logic        start_i,      // one-cycle pulse: latch addr_i / beats_i
     input  logic [31:0] addr_i,       // 8-byte aligned
     input  logic [31:0] beats_i,
     input  logic        abort_i,
     output logic        idle_o,       // no burst pending or in flight
     output logic        resp_error_o, // an R beat with RRESP != OKAY since start
-    // AXI read address / data channels
+    // AXI read address / data channels: dorefa_shell's m_axi_ar*/r* spelled out, as
+    // the SystemVerilog subset we keep to (Yosys 0.23) has no interfaces
     output logic [31:0] m_axi_araddr,
     output logic [3:0]  m_axi_arlen,
     output logic        m_axi_arvalid,
@@ -42,16 +43,10 @@ module shell_dma_read #(
   logic [CW-1:0] credit_q;          // beats requested and not yet popped from the FIFO
   logic [OW-1:0] outstanding_q;     // bursts issued, RLAST not yet seen
   logic [4:0] len;                  // beats of the next burst, 1..MAX_BURST
-  logic [9:0] room;                 // beats to the next 4 KB boundary, 1..512
   logic launch, pop, r_fire, ar_fire, last_fire;
 
-  // len = min(MAX_BURST, left, room)
-  always_comb begin
-    room = 10'd512 - {1'b0, addr_q[11:3]};
-    len = 5'(MAX_BURST);
-    if (left_q < 32'(len)) len = 5'(left_q);
-    if (room < 10'(len)) len = 5'(room);
-  end
+  // len = min(MAX_BURST, left, beats to the next 4 KB boundary)
+  shell_burst_len #(.MAX_BURST(MAX_BURST)) u_len (.page_word_i(addr_q[11:3]), .left_i(left_q), .len_o(len));
 
   assign launch = active_q && !abort_i && !m_axi_arvalid && left_q != '0 &&
                   outstanding_q != OW'(MAX_OUTSTANDING) && (32'(credit_q) + 32'(len) <= 32'(FIFO_DEPTH));
@@ -61,6 +56,9 @@ module shell_dma_read #(
   assign pop = m_axis_tvalid && m_axis_tready;
   assign idle_o = !m_axi_arvalid && outstanding_q == '0;
 
+  // The start/abort/launch bookkeeping has the shape of shell_dma_write's but not its
+  // rules (read: launch on FIFO credit, count RLAST; write: launch on words already in the
+  // FIFO, count B responses), so each master keeps its own.
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       active_q <= 1'b0;
@@ -92,6 +90,7 @@ module shell_dma_read #(
   end
 
   // Data FIFO; with credits it always has room, so RREADY follows its (registered) ready.
+  // The same 64-bit axis_fifo instance as shell_dma_write's, wired to the other side.
   axis_fifo #(
       .DATA_WIDTH(64),
       .DEPTH(FIFO_DEPTH)

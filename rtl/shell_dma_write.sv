@@ -13,7 +13,7 @@ module shell_dma_write #(
 ) (
     input  logic        clk,
     input  logic        rst_n,
-    // command
+    // command and status, as shell_dma_read's: dorefa_shell drives both masters alike
     input  logic        start_i,      // one-cycle pulse: latch addr_i / words_i
     input  logic [31:0] addr_i,       // 8-byte aligned
     input  logic [31:0] words_i,
@@ -25,7 +25,8 @@ module shell_dma_write #(
     input  logic [63:0] s_axis_tdata,
     input  logic        s_axis_tvalid,
     output logic        s_axis_tready,
-    // AXI write channels
+    // AXI write channels: dorefa_shell's m_axi_aw*/w*/b* spelled out, as
+    // the SystemVerilog subset we keep to (Yosys 0.23) has no interfaces
     output logic [31:0] m_axi_awaddr,
     output logic [3:0]  m_axi_awlen,
     output logic        m_axi_awvalid,
@@ -47,17 +48,12 @@ module shell_dma_write #(
   logic [CW-1:0] avail_q;         // words in the FIFO not yet given to a burst
   logic [4:0] wleft_q;            // beats of the current burst still to send
   logic [OW-1:0] outstanding_q;   // bursts issued, B not yet received
-  logic [4:0] len;
-  logic [9:0] room;
+  logic [4:0] len;                // beats of the next burst, 1..MAX_BURST
   logic launch, push, w_fire, b_fire;
   logic fifo_valid;
 
-  always_comb begin
-    room = 10'd512 - {1'b0, addr_q[11:3]};
-    len = 5'(MAX_BURST);
-    if (left_q < 32'(len)) len = 5'(left_q);
-    if (room < 10'(len)) len = 5'(room);
-  end
+  // len = min(MAX_BURST, left, beats to the next 4 KB boundary)
+  shell_burst_len #(.MAX_BURST(MAX_BURST)) u_len (.page_word_i(addr_q[11:3]), .left_i(left_q), .len_o(len));
 
   assign push = s_axis_tvalid && s_axis_tready;
   assign launch = active_q && !abort_i && !start_i && !m_axi_awvalid && wleft_q == '0 && left_q != '0 &&
@@ -71,6 +67,7 @@ module shell_dma_write #(
   assign idle_o = !m_axi_awvalid && wleft_q == '0 && outstanding_q == '0;
   assign finished_o = left_q == '0;
 
+  // Shaped like shell_dma_read's bookkeeping, with the write rules (see there).
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       active_q <= 1'b0;
@@ -106,6 +103,8 @@ module shell_dma_write #(
     end
   end
 
+  // Word FIFO: the same 64-bit axis_fifo instance as shell_dma_read's, here between the
+  // input stream and W.
   axis_fifo #(
       .DATA_WIDTH(64),
       .DEPTH(FIFO_DEPTH)

@@ -8,6 +8,8 @@ module shell_pixel_unpack #(
 ) (
     input  logic        clk,
     input  logic        rst_n,
+    // The AXI-Stream port set of every rtl/ module (docs/rtl/interfaces.md), spelled out
+    // per module: the SystemVerilog subset we keep to (Yosys 0.23) has no interfaces.
     input  logic [63:0] s_axis_tdata,
     input  logic        s_axis_tvalid,
     output logic        s_axis_tready,

@@ -10,6 +10,8 @@ module shell_result_pack #(
     input  logic        rst_n,
     input  logic        start_i,        // new batch: image index back to 0
     input  logic        emit_scores_i,  // hold stable during a batch
+    // The AXI-Stream port set of every rtl/ module (docs/rtl/interfaces.md), spelled out
+    // per module: the SystemVerilog subset we keep to (Yosys 0.23) has no interfaces.
     input  logic [63:0] s_axis_tdata,
     input  logic        s_axis_tvalid,
     output logic        s_axis_tready,

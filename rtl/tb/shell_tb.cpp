@@ -176,7 +176,8 @@ int main(int argc, char** argv) {
   bad += t.good_batch(61, false, in + 8, out + 16, "batch class only");
   bad += t.good_batch(1, true, in, out, "batch of one image");
 
-  // --- slow DDR: the stall counters see it
+  // --- slow DDR: the stall counters see it (two configs of the same shape on purpose:
+  // slow reads, then slow writes, each field named where it is set)
   DdrConfig slow_reads;
   slow_reads.seed = 3;
   slow_reads.p_rvalid = 0.03;

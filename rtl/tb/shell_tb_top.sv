@@ -7,6 +7,9 @@ module shell_tb_top #(
 ) (
     input  logic        clk,
     input  logic        rst_n,
+    // dorefa_shell's AXI ports and the shell + core wiring of the generated system_top.v
+    // (src/hw/system_generator.cpp), spelled out: the SystemVerilog subset we keep to
+    // (Yosys 0.23) has no interfaces, and system_top.v instantiates `top`, not fake_core.
     input  logic [7:0]  s_axi_awaddr,
     input  logic        s_axi_awvalid,
     output logic        s_axi_awready,
