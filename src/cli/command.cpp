@@ -23,4 +23,12 @@ void install_commands(CLI::App& root) {
   for (auto& [order, install] : commands) install(root);
 }
 
+void add_design_image_options(CLI::App& cmd, std::string& dir, std::string& dataset, std::string& split,
+                              std::size_t& images, const std::string& images_help) {
+  cmd.add_option("dir", dir, "Design folder from `dorefa compile`")->required()->check(CLI::ExistingDirectory);
+  cmd.add_option("--data", dataset, "Dataset (mnist, fashion-mnist)")->capture_default_str();
+  cmd.add_option("--split", split, "Split to stream")->capture_default_str();
+  cmd.add_option("--images", images, images_help)->capture_default_str();
+}
+
 }  // namespace dorefa::cli

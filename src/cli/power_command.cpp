@@ -42,10 +42,7 @@ const CommandRegistration kRegistration(64, [](CLI::App& root) {
   auto dir = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto* cmd = root.add_subcommand("power", "Measure a design's switching activity in simulation for the power estimate");
-  cmd->add_option("dir", *dir, "Design folder from `dorefa compile`")->required()->check(CLI::ExistingDirectory);
-  cmd->add_option("--data", o->dataset, "Dataset (mnist, fashion-mnist)")->capture_default_str();
-  cmd->add_option("--split", o->split, "Split to stream")->capture_default_str();
-  cmd->add_option("--images", o->images, "First N images")->capture_default_str();
+  add_design_image_options(*cmd, *dir, o->dataset, o->split, o->images, "First N images");
   cmd->add_option("--out", *out, "Activity JSON (default DIR/power/activity.json)");
   cmd->callback([o, dir, out] {
     o->design_dir = *dir;

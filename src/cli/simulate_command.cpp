@@ -72,10 +72,7 @@ const CommandRegistration kRegistration(61, [](CLI::App& root) {
   auto dir = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto* cmd = root.add_subcommand("simulate", "Simulate a compiled design with Verilator on real images");
-  cmd->add_option("dir", *dir, "Design folder from `dorefa compile`")->required()->check(CLI::ExistingDirectory);
-  cmd->add_option("--data", o->dataset, "Dataset (mnist, fashion-mnist)")->capture_default_str();
-  cmd->add_option("--split", o->split, "Split to stream")->capture_default_str();
-  cmd->add_option("--images", o->images, "First N images (0 = all)")->capture_default_str();
+  add_design_image_options(*cmd, *dir, o->dataset, o->split, o->images, "First N images (0 = all)");
   cmd->add_option("--seed", o->seed, "Seed of the random stalls")->capture_default_str();
   cmd->add_option("--stall-in", o->stall_in, "Probability input valid is withheld per cycle")->capture_default_str();
   cmd->add_option("--stall-out", o->stall_out, "Probability output ready is withheld per cycle")->capture_default_str();
