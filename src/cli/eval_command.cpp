@@ -13,6 +13,7 @@ struct EvalArgs {
   std::size_t limit = 0;
 };
 
+// Registration in the shape of every *_command.cpp (command.hpp): CLI11 option calls.
 const CommandRegistration kRegistration(21, [](CLI::App& root) {
   auto a = std::make_shared<EvalArgs>();
   auto* cmd = root.add_subcommand("eval", "Top-1 test accuracy of a training checkpoint (.pt)");

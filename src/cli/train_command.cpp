@@ -59,6 +59,7 @@ void run_train(const TrainArgs& a) {
   }
 }
 
+// Registration in the shape of every *_command.cpp (command.hpp): CLI11 option calls.
 const CommandRegistration kRegistration(20, [](CLI::App& root) {
   auto a = std::make_shared<TrainArgs>();
   auto* cmd = root.add_subcommand("train", "DoReFa-Net quantization-aware training from a TOML config");

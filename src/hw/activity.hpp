@@ -14,6 +14,8 @@
 
 namespace dorefa::hw {
 
+// The first fields are SimOptions' (simulate.hpp), as in SystemSimOptions: each run keeps
+// a plain options struct of its own, filled by its CLI command.
 struct ActivityOptions {
   std::filesystem::path design_dir;
   std::string dataset = "mnist";

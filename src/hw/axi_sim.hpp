@@ -23,7 +23,8 @@
 
 namespace dorefa_axi_sim {
 
-// The 64-bit AXI3 master port in one cycle: what the DUT drives...
+// The 64-bit AXI3 master port in one cycle: what the DUT drives... (the read and write
+// halves of both structs look alike because AXI defines the channels alike)
 struct MasterOut {
   std::uint32_t araddr = 0;
   unsigned arlen = 0;
@@ -405,6 +406,8 @@ class Bench {
     m_.rst_n = 1;
   }
 
+  // Pin-by-pin copies between the Verilated model and the plain structs: Verilator gives
+  // each port its own member, so there is nothing to loop over.
   void cycle() {
     const SlaveOut& s = ddr_.outputs();
     m_.m_axi_arready = s.arready;

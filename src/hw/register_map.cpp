@@ -17,6 +17,8 @@ RegisterMap make_map() {
   RegisterMap m;
   m.address_bits = 8;
   using A = RegAccess;
+  // One row per register: this table is the one source the RTL, C++ and Python headers
+  // are generated from, so its rows look alike on purpose.
   m.registers = {
       {"ID", 0x00, A::kRO, "Identification: always SHELL_ID (\"DORF\")", {}},
       {"VERSION", 0x04, A::kRO, "Shell version",

@@ -39,6 +39,8 @@ struct Sim {
 
 }  // namespace
 
+// Argument handling shaped like system_harness.cpp's: each harness is one self-contained
+// text that Verilator compiles in the design folder, so the two share no code.
 int main(int argc, char** argv) {
   if (argc < 11) {
     std::fprintf(stderr, "usage: %s IMAGES RESULTS N PIXELS CLASSES STEADY_N STALL_IN STALL_OUT SEED TIMEOUT\n", argv[0]);

@@ -145,6 +145,7 @@ SimReport simulate_design(const SimOptions& options, const qmodel::Model* given)
   return rep;
 }
 
+// Its first fields open system_report_json too (system_simulate.cpp); the rest differs.
 std::string sim_report_json(const SimReport& r, const SimOptions& o) {
   nlohmann::json j;
   j["design"] = fs::absolute(o.design_dir).string();

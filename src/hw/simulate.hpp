@@ -12,6 +12,8 @@
 
 namespace dorefa::hw {
 
+// design_dir, dataset, split and images recur in SystemSimOptions and ActivityOptions:
+// plain structs per run rather than a shared base, so each reads whole where it is used.
 struct SimOptions {
   std::filesystem::path design_dir;
   std::string dataset = "mnist";

@@ -20,6 +20,8 @@ struct Batch {
 
 }  // namespace
 
+// Argument handling shaped like sim_harness.cpp's: each harness is one self-contained
+// text that Verilator compiles in the design folder, so the two share no code.
 int main(int argc, char** argv) {
   if (argc < 13) {
     std::fprintf(stderr, "usage: %s IMAGES RESULTS N IMAGE_BYTES CLASSES SEED P_READY P_VALID MIN_LAT MAX_LAT TIMEOUT CLASS_ONLY_N\n", argv[0]);

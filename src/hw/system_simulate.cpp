@@ -182,6 +182,8 @@ SystemSimReport simulate_system(const SystemSimOptions& options, const qmodel::M
   return rep;
 }
 
+// Opens with the fields of sim_report_json (simulate.cpp) so tools read both files alike;
+// the rest is this run's own, so each report keeps its own function.
 std::string system_report_json(const SystemSimReport& r, const SystemSimOptions& o) {
   nlohmann::json j;
   j["design"] = fs::absolute(o.design_dir).string();

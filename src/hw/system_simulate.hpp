@@ -13,6 +13,8 @@
 
 namespace dorefa::hw {
 
+// The first fields are SimOptions' (simulate.hpp) and ActivityOptions' (activity.hpp):
+// each run keeps a plain options struct of its own, filled by its CLI command.
 struct SystemSimOptions {
   std::filesystem::path design_dir;
   std::string dataset = "mnist";
