@@ -294,6 +294,8 @@ table{{border-collapse:collapse;margin:.6em 0}} td,th{{padding:3px 10px;border-b
                      escape(title), escape(str(s, "subtitle")), body);
 }
 
+// The section lookups of render_html, restated: each renderer names only what it shows,
+// with the same rule that a failed gate hides a stage's figures.
 std::string render_markdown(const json& s) {
   static const json kNone = json::object();
   const json& lowering = gate_failed(s, "lowering") ? kNone : section(s, "lowering");

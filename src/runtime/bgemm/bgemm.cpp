@@ -127,6 +127,8 @@ void gemm_neon_t(const PackedWeights& w, const std::uint64_t* patches, const std
 }
 #endif
 
+// gemm_generic_t and gemm_popcnt_t are the same one-line body on purpose: the same
+// template compiled twice, once for any CPU and once (x86) with the popcnt target attribute.
 template <int AP>
 void gemm_generic_t(const PackedWeights& w, const std::uint64_t* patches, const std::int32_t* sums, int pixels,
                     std::int32_t* acc, int acc_stride) {
