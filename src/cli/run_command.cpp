@@ -28,6 +28,9 @@ const CommandRegistration kRegistration(0, [](CLI::App& root) {
       ->capture_default_str();
   cmd->add_flag("!--no-sim", a->pipeline.simulate, "Skip the Verilator simulation");
   cmd->add_flag("!--no-synth", a->pipeline.synthesize, "Skip Yosys synthesis");
+  cmd->add_option("--activity-images", a->pipeline.activity_images,
+                  "Test images for the measured switching activity behind the power estimate (0 = skip)")
+      ->capture_default_str();
   cmd->add_option("--max-train", a->pipeline.max_train, "Train on the first N training images only (quick runs)");
   cmd->callback([a] {
     if (a->epochs > 0) a->pipeline.epochs = a->epochs;

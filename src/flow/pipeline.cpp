@@ -8,6 +8,7 @@
 #include "flow/lower_stage.hpp"
 #include "flow/stage_key.hpp"
 #include "hw/sim_harness.hpp"
+#include "hw/activity.hpp"
 #include "hw/generator.hpp"
 #include "hw/simulate.hpp"
 #include "hw/yosys.hpp"
@@ -49,7 +50,7 @@ class StageLog {
 json read_json(const fs::path& path) { return json::parse(util::read_file_text(path)); }
 
 void banner(int step, const char* name, const std::string& detail) {
-  fmt::print("\n== [{}/6] {}: {}\n", step, name, detail);
+  fmt::print("\n== [{}/7] {}: {}\n", step, name, detail);
   std::fflush(stdout);
 }
 
@@ -119,6 +120,16 @@ std::string simulate_stage_key(const fs::path& design_dir, const hw::SimOptions&
       .text("verilator", verilator_version)
       .text("options", fmt::format("data={}/{} images={} seed={} stall={},{} steady={}", o.dataset, o.split, o.images,
                                    o.seed, o.stall_in, o.stall_out, o.steady_images))
+      .hex();
+}
+
+std::string activity_stage_key(const fs::path& design_dir, const hw::ActivityOptions& o,
+                               const std::string& verilator_version) {
+  return StageKey()
+      .folder("design", design_dir, kDesignOutputs)
+      .text("measurement", executable_identity())
+      .text("verilator", verilator_version)
+      .text("options", fmt::format("data={}/{} images={}", o.dataset, o.split, o.images))
       .hex();
 }
 
@@ -251,8 +262,25 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
                r.value("bram36_equivalent", 0.0), r.value("dsp48e1", 0), summary["synthesis"].value("fits", false));
   }
 
-  // 6. Report: power estimate and the HTML/Markdown pages.
-  banner(6, "report", out.string());
+  // 6. Switching activity for the power estimate: a toggle-coverage build of the design on
+  //    a few real test images (docs/power-model.md), cached like the simulation.
+  if (options.synthesize && options.activity_images > 0) {
+    hw::ActivityOptions ao;
+    ao.design_dir = design_dir;
+    ao.dataset = config.train.dataset;
+    ao.images = options.activity_images;
+    ao.out_json = report::activity_file(out);
+    const std::string activity_key = activity_stage_key(design_dir, ao, tool_version("verilator", "--version"));
+    banner(6, "activity", fmt::format("Verilator toggle coverage on {} test images", ao.images));
+    if (!stages.done("activity", activity_key, ao.out_json)) {
+      hw::Activity a = hw::measure_activity(ao);
+      stages.record("activity", activity_key);
+      fmt::print("measured toggle rate {:.2f}% per bit per cycle over {} cycles\n", 100 * a.toggle_rate, a.cycles);
+    }
+  }
+
+  // 7. Report: power estimate and the HTML/Markdown pages.
+  banner(7, "report", out.string());
   // The estimate uses the activity `dorefa power` measured, and a board measurement that
   // `dorefa report --power-log` recorded stays in the report (docs/power-model.md).
   const fs::path activity = report::activity_file(out), measured = report::measured_file(out);

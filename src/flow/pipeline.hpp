@@ -10,6 +10,7 @@
 #include <string>
 
 #include "flow/lower_stage.hpp"
+#include "hw/activity.hpp"
 #include "hw/simulate.hpp"
 
 namespace dorefa::flow {
@@ -24,6 +25,7 @@ struct PipelineOptions {
   bool simulate = true;
   bool synthesize = true;
   std::size_t max_train = 0;      // tests: train on the first N images only
+  std::size_t activity_images = 8;  // toggle-coverage run for the power estimate (0 = skip; needs synthesis)
   LowerFault lower_fault = LowerFault::kNone;  // tests: break the lowering on purpose
 };
 
@@ -46,6 +48,8 @@ std::string compile_stage_key(const std::filesystem::path& model_file, const std
                               const std::string& generator_version);
 std::string simulate_stage_key(const std::filesystem::path& design_dir, const hw::SimOptions& options,
                                const std::string& harness_source, const std::string& verilator_version);
+std::string activity_stage_key(const std::filesystem::path& design_dir, const hw::ActivityOptions& options,
+                               const std::string& verilator_version);
 std::string synth_stage_key(const std::filesystem::path& design_dir, const std::string& yosys_script,
                             const std::string& yosys_version);
 

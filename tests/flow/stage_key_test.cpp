@@ -118,6 +118,20 @@ TEST_F(StageKeyTest, SimulationAndSynthesisRerunWhenAnyDesignInputChanges) {
     changes[i](o);
     EXPECT_NE(simulate_stage_key(d, o, harness, verilator), s0) << "option change " << i;
   }
+
+  // The activity measurement: design inputs, images, Verilator; not its own outputs.
+  hw::ActivityOptions ao;
+  ao.design_dir = d;
+  const std::string a0 = activity_stage_key(d, ao, verilator);
+  util::write_file_atomic(d / "power" / "activity.json", std::string_view("{}"));
+  util::write_file_atomic(d / "obj_dir_activity" / "Vtop_sim", std::string_view("binary"));
+  EXPECT_EQ(activity_stage_key(d, ao, verilator), a0);
+  hw::ActivityOptions more = ao;
+  more.images = ao.images + 1;
+  EXPECT_NE(activity_stage_key(d, more, verilator), a0);
+  EXPECT_NE(activity_stage_key(d, ao, "Verilator 5.020"), a0);
+  touch(d / "top.sv");
+  EXPECT_NE(activity_stage_key(d, ao, verilator), a0);
 }
 
 TEST_F(StageKeyTest, CompileAndLowerRerunWhenTheirInputsOrCodeChange) {
