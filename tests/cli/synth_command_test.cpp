@@ -1,9 +1,23 @@
-// `dorefa synth`: a folder that is not a design is bad input; no Yosys is an internal fault.
-// (Synthesis itself runs in tests/hw/yosys_test.cpp and in `dorefa run`.)
+// `dorefa synth`: Yosys on a compiled design; a folder that is not a design is bad input;
+// no Yosys is an internal fault.
 #include "cli_runner.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace dorefa::cli_test {
 namespace {
+
+TEST(SynthCommand, FixtureDesignFitsTheDevice) {
+  TempDir t;
+  fs::create_directories(t / "d");
+  for (const auto& e : fs::directory_iterator(fixture() / "design"))
+    if (e.path().filename() != "obj_dir") fs::copy(e.path(), t / "d" / e.path().filename(), fs::copy_options::recursive);
+  CliResult r = run_dorefa({"synth", (t / "d").string(), "--no-sta"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  auto j = nlohmann::json::parse(slurp(t / "d" / "synth" / "results.json"));
+  EXPECT_TRUE(j["fits"].get<bool>());
+  EXPECT_GT(j["resources"]["lut"].get<long>(), 0);
+}
 
 TEST(SynthCommand, NotADesignFolderIsBadInput) {
   TempDir t;
