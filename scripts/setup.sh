@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything dorefa-pynq needs on Debian 12 and builds it. Idempotent: quiet when
 # everything is present; each failing step says what failed and how to retry.
-#   scripts/setup.sh            install packages, fetch MNIST, build (Release) into build/
-# Environment: BUILD_DIR (default build), DOREFA_DATA_DIR (data cache), JOBS (parallel jobs).
+#   scripts/setup.sh            install packages, fetch MNIST, build (Release) into build/,
+#                               and the integer runtime for the board's ARM into build-armhf/
+# Environment: BUILD_DIR (default build), ARM_BUILD_DIR (default build-armhf; "none" skips
+# the ARM build), DOREFA_DATA_DIR (data cache), JOBS (parallel jobs).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${BUILD_DIR:-$root/build}
+arm_build_dir=${ARM_BUILD_DIR:-$root/build-armhf}
 jobs=${JOBS:-$(nproc)}
 
 step() { printf '[setup] %s\n' "$*" >&2; }
@@ -20,6 +23,7 @@ packages=(
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist ca-certificates
+  g++-arm-linux-gnueabihf qemu-user
 )
 missing=()
 # npm may come with a Node.js that is not Debian's; install Debian's only when none is on PATH.
@@ -78,3 +82,17 @@ fi
 step "building ($jobs jobs)"
 cmake --build "$build_dir" -j "$jobs" >"$build_dir.build.log" 2>&1 \
   || { tail -n 60 "$build_dir.build.log" >&2; fail "build failed (last lines above; full log $build_dir.build.log)"; }
+
+# --- ARM build: the integer runtime for the board's Cortex-A9, tested under qemu-arm ------
+# Runtime only (no libtorch, Verilator, Yosys), static (docs/runtime.md "ARM build").
+if [ "$arm_build_dir" != none ]; then
+  if [ ! -f "$arm_build_dir/CMakeCache.txt" ]; then
+    step "configuring the ARM (armhf) build in $arm_build_dir"
+    cmake -S "$root" -B "$arm_build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_TOOLCHAIN_FILE="$root/cmake/armhf-toolchain.cmake" >"$arm_build_dir.configure.log" 2>&1 \
+      || { cat "$arm_build_dir.configure.log" >&2; fail "armhf cmake configure failed (log above)"; }
+  fi
+  step "building the ARM runtime ($jobs jobs)"
+  cmake --build "$arm_build_dir" -j "$jobs" >"$arm_build_dir.build.log" 2>&1 \
+    || { tail -n 60 "$arm_build_dir.build.log" >&2; fail "armhf build failed (last lines above; full log $arm_build_dir.build.log)"; }
+fi
