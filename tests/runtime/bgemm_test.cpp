@@ -54,6 +54,28 @@ TEST(Bgemm, EveryKernelEqualsPlainDotProducts) {
       }
 }
 
+// All bits set at a fan-in of 8200 words: the worst case for narrow partial counts (the NEON
+// kernel's uint16 lanes gain 16 per 128-bit step and must widen before 4096 steps).
+TEST(Bgemm, AllOnesAtAHalfMillionFanInDoesNotOverflowPartialCounts) {
+  std::vector<std::pair<GemmFn, const char*>> kernels = {{gemm_generic, "generic"}};
+#if defined(__x86_64__) || defined(__i386__)
+  if (cpu_features().popcnt) kernels.push_back({gemm_popcnt, "popcnt"});
+  if (cpu_features().avx512_vpopcntdq) kernels.push_back({gemm_avx512, "avx512"});
+#endif
+#if defined(__ARM_NEON)
+  if (cpu_features().neon) kernels.push_back({gemm_neon, "neon"});
+#endif
+  const int fan = 64 * 8200, planes = 4;
+  const PackedWeights pw = pack(std::vector<std::int8_t>(std::size_t(fan), 3), 1, fan, 2);  // w = 3: u = 0b11
+  const std::vector<std::uint64_t> patches(std::size_t(planes * pw.words), ~0ull);       // a = 15 everywhere
+  const std::int32_t sums[1] = {15 * fan};
+  for (auto [fn, name] : kernels) {
+    std::int32_t acc[8] = {};
+    fn(pw, patches.data(), planes, sums, 1, acc, 8);
+    EXPECT_EQ(acc[0], 3 * 15 * fan) << name;
+  }
+}
+
 TEST(Bgemm, AppendBitsCrossesWordBoundaries) {
   std::vector<std::uint64_t> d(2, 0);
   append_bits(d.data(), 60, 0xFF, 8);
