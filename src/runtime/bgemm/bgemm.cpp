@@ -1,5 +1,7 @@
 #include "runtime/bgemm/bgemm.hpp"
 
+#include <type_traits>
+
 #include <bit>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -173,52 +175,40 @@ PackedWeights pack(std::span<const std::int8_t> w, int out_channels, int fan_in,
   return p;
 }
 
-// gemm_generic, gemm_popcnt and gemm_avx512 share one shape: act_planes picks the
-// kernel template's instantiation. One switch per kernel, because C++ cannot pass a
-// function template (with its own target attribute) to a shared dispatcher.
+// act_planes (1..4, the activation bit planes) picks a kernel template's instantiation:
+// `call` is a generic lambda that instantiates the kernel at the constant it is given.
+template <class Call>
+void dispatch_act_planes(int act_planes, const Call& call) {
+  switch (act_planes) {
+    case 1: return call(std::integral_constant<int, 1>{});
+    case 2: return call(std::integral_constant<int, 2>{});
+    case 3: return call(std::integral_constant<int, 3>{});
+    default: return call(std::integral_constant<int, 4>{});
+  }
+}
 void gemm_generic(const PackedWeights& w, const std::uint64_t* patches, int act_planes, const std::int32_t* sums,
                   int pixels, std::int32_t* acc, int acc_stride) {
-  switch (act_planes) {
-    case 1: return gemm_generic_t<1>(w, patches, sums, pixels, acc, acc_stride);
-    case 2: return gemm_generic_t<2>(w, patches, sums, pixels, acc, acc_stride);
-    case 3: return gemm_generic_t<3>(w, patches, sums, pixels, acc, acc_stride);
-    default: return gemm_generic_t<4>(w, patches, sums, pixels, acc, acc_stride);
-  }
+  dispatch_act_planes(act_planes, [&](auto planes) { gemm_generic_t<planes()>(w, patches, sums, pixels, acc, acc_stride); });
 }
 
 #if defined(__x86_64__) || defined(__i386__)
 void gemm_popcnt(const PackedWeights& w, const std::uint64_t* patches, int act_planes, const std::int32_t* sums,
                  int pixels, std::int32_t* acc, int acc_stride) {
-  switch (act_planes) {
-    case 1: return gemm_popcnt_t<1>(w, patches, sums, pixels, acc, acc_stride);
-    case 2: return gemm_popcnt_t<2>(w, patches, sums, pixels, acc, acc_stride);
-    case 3: return gemm_popcnt_t<3>(w, patches, sums, pixels, acc, acc_stride);
-    default: return gemm_popcnt_t<4>(w, patches, sums, pixels, acc, acc_stride);
-  }
+  dispatch_act_planes(act_planes, [&](auto planes) { gemm_popcnt_t<planes()>(w, patches, sums, pixels, acc, acc_stride); });
 }
 #endif
 
 #if defined(__x86_64__) || defined(__i386__)
 void gemm_avx512(const PackedWeights& w, const std::uint64_t* patches, int act_planes, const std::int32_t* sums,
                  int pixels, std::int32_t* acc, int acc_stride) {
-  switch (act_planes) {
-    case 1: return gemm_avx512_t<1>(w, patches, sums, pixels, acc, acc_stride);
-    case 2: return gemm_avx512_t<2>(w, patches, sums, pixels, acc, acc_stride);
-    case 3: return gemm_avx512_t<3>(w, patches, sums, pixels, acc, acc_stride);
-    default: return gemm_avx512_t<4>(w, patches, sums, pixels, acc, acc_stride);
-  }
+  dispatch_act_planes(act_planes, [&](auto planes) { gemm_avx512_t<planes()>(w, patches, sums, pixels, acc, acc_stride); });
 }
 #endif
 
 #if defined(__ARM_NEON)
 void gemm_neon(const PackedWeights& w, const std::uint64_t* patches, int act_planes, const std::int32_t* sums,
                int pixels, std::int32_t* acc, int acc_stride) {
-  switch (act_planes) {
-    case 1: return gemm_neon_t<1>(w, patches, sums, pixels, acc, acc_stride);
-    case 2: return gemm_neon_t<2>(w, patches, sums, pixels, acc, acc_stride);
-    case 3: return gemm_neon_t<3>(w, patches, sums, pixels, acc, acc_stride);
-    default: return gemm_neon_t<4>(w, patches, sums, pixels, acc, acc_stride);
-  }
+  dispatch_act_planes(act_planes, [&](auto planes) { gemm_neon_t<planes()>(w, patches, sums, pixels, acc, acc_stride); });
 }
 #endif
 
