@@ -88,6 +88,8 @@ inline std::uint32_t popcount64_neon(std::uint64_t x) {
   return std::uint32_t(vget_lane_u64(vpaddl_u32(vpaddl_u16(vpaddl_u8(vcnt_u8(vcreate_u8(x))))), 0));
 }
 
+// The pixel/channel/plane loops are gemm_body's; kept apart because the inner loop is not:
+// NEON counts 128 bits at a time into uint16 lanes that must be widened every kChunk steps.
 template <int AP>
 void gemm_neon_t(const PackedWeights& w, const std::uint64_t* patches, const std::int32_t* sums, int pixels,
                  std::int32_t* acc, int acc_stride) {
