@@ -33,13 +33,13 @@ const CommandRegistration kRegistration(40, [](CLI::App& root) {
   cmd->add_option("--inject-fault", *fault, "")->group("");
   cmd->callback([o, report_path, fault] {
     o->fault = flow::parse_lower_fault(*fault);
+    o->report_json = *report_path;
     flow::LowerReport r = flow::lower_and_verify(*o);
     fmt::print("{} test, {} images: trained model {:.2f}%, integer model {:.2f}%, same top-1 on {} ({:.3f}%, gate {:.3f}%)\n",
                r.dataset, r.images, r.trained_accuracy, r.integer_accuracy, r.same_top1, r.agreement, r.min_agreement);
     fmt::print("integer runtime: {:.0f} images/s\n", r.runtime_images_per_second);
     flow::enforce_lower_gate(r);  // nothing written when the gate fails
     fmt::print("wrote {}\n", r.model_file.string());
-    if (!report_path->empty()) util::write_file_atomic(*report_path, r.to_json().dump(2) + "\n");
   });
 });
 

@@ -10,6 +10,7 @@
 #include "qmodel/model_file.hpp"
 #include "runtime/engine.hpp"
 #include "train/checkpoint.hpp"
+#include "util/atomic_file.hpp"
 #include "util/error.hpp"
 
 namespace dorefa::flow {
@@ -70,7 +71,7 @@ nlohmann::json LowerReport::to_json() const {
 
 std::string LowerReport::gate_message() const {
   std::string first;
-  for (std::size_t i = 0; i < first_differences.size(); ++i) first += (i ? ", " : "") + std::to_string(first_differences[i]);
+  for (std::size_t i = 0; i < first_differences.size(); ++i) first += fmt::format("{}{}", i ? ", " : "", first_differences[i]);
   return fmt::format(
       "integer model and trained model give the same top-1 on {} of {} {} test images ({:.3f}%), below the gate of "
       "{:.3f}%; {} differ{}; the model was not written (--min-agreement lowers the gate)",
@@ -88,7 +89,8 @@ LowerReport lower_and_verify(const LowerOptions& options) {
   data::Dataset test = data::load_dataset(dataset, "test");
   if (options.max_images > 0) test = test.head(options.max_images);
 
-  const std::string name = ckpt.config.name + (options.ptq ? "-w8a8" : "-" + train::bits_tag(ckpt.config));
+  const std::string name =
+      fmt::format("{}-{}", ckpt.config.name, options.ptq ? std::string("w8a8") : train::bits_tag(ckpt.config));
   qmodel::Model model;
   if (options.ptq) {
     qmodel::lower::PtqOptions ptq;
@@ -131,8 +133,10 @@ LowerReport lower_and_verify(const LowerOptions& options) {
   report.min_agreement = options.gate();
   report.passed = test.size() > 0 && report.agreement + 1e-9 >= report.min_agreement;
   if (report.passed) {
-    qmodel::save_model(model, options.out);
+    // The report first: if it cannot be written, the model file is left as it was.
     report.model_written = true;
+    if (!options.report_json.empty()) util::write_file_atomic(options.report_json, report.to_json().dump(2) + "\n");
+    qmodel::save_model(model, options.out);
   }
   return report;
 }

@@ -32,6 +32,7 @@ struct LowerOptions {
   std::size_t max_images = 0;          // test images to verify on (0 = all)
   double min_agreement = -1;           // percent; < 0: the documented gate for the mode
   LowerFault fault = LowerFault::kNone;
+  std::filesystem::path report_json;   // optional: the verification as JSON, written before the model
   double gate() const { return min_agreement >= 0 ? min_agreement : ptq ? kMinAgreementPtqPct : kMinAgreementQatPct; }
 };
 

@@ -41,6 +41,11 @@ class StageLog {
     state_[stage] = {{"key", key}};
     util::write_file_atomic(path_, state_.dump(2) + "\n");
   }
+  // Before a stage reruns: its old record must not vouch for outputs the rerun replaces
+  // (a failed rerun leaves them behind, and a later run with the old key would trust them).
+  void forget(const std::string& stage) {
+    if (state_.erase(stage) > 0) util::write_file_atomic(path_, state_.dump(2) + "\n");
+  }
 
  private:
   fs::path path_;
@@ -99,8 +104,9 @@ std::string lower_stage_key(const fs::path& checkpoint, const LowerOptions& o, c
   return StageKey()
       .file("checkpoint", checkpoint)
       .text("lowering", lowering_version)
-      .text("options", fmt::format("verify={} gate={} dataset={} ptq={} fault={}", o.max_images, o.gate(), o.dataset,
-                                   o.ptq, int(o.fault)))
+      .text("options", fmt::format("verify={} gate={} dataset={} ptq={} calibration={} percentile={} images={} fault={}",
+                                   o.max_images, o.gate(), o.dataset, o.ptq, o.calibration, o.percentile,
+                                   o.calibration_images, int(o.fault)))
       .hex();
 }
 
@@ -117,9 +123,11 @@ std::string simulate_stage_key(const fs::path& design_dir, const hw::SimOptions&
   return StageKey()
       .folder("design", design_dir, kDesignOutputs)
       .text("harness", harness_source)
+      .text("checker", executable_identity())  // run_reference and the comparison are dorefa's code
       .text("verilator", verilator_version)
-      .text("options", fmt::format("data={}/{} images={} seed={} stall={},{} steady={}", o.dataset, o.split, o.images,
-                                   o.seed, o.stall_in, o.stall_out, o.steady_images))
+      .text("options", fmt::format("data={}/{} images={} seed={} stall={},{} steady={} clock={} timeout={}", o.dataset,
+                                   o.split, o.images, o.seed, o.stall_in, o.stall_out, o.steady_images, o.clock_mhz,
+                                   o.timeout_cycles))
       .hex();
 }
 
@@ -137,6 +145,7 @@ std::string synth_stage_key(const fs::path& design_dir, const std::string& scrip
   return StageKey()
       .folder("design", design_dir, kDesignOutputs)
       .text("script", script)
+      .text("report", executable_identity())  // the stat parsing and the fit check are dorefa's code
       .text("yosys", yosys_version)
       .hex();
 }
@@ -184,6 +193,7 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
   if (stages.done("lower", lower_key, lower_json) && fs::exists(model_file)) {
     fmt::print("unchanged since the last run: {}\n", lower_json.string());
   } else {
+    // No forget() here: a failed lowering writes neither model.dqm nor lower.json.
     LowerReport r = lower_and_verify(lo);
     if (!r.passed) {
       summary["lowering"] = r.to_json();
@@ -203,6 +213,7 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
   const std::string compile_key = compile_stage_key(model_file, hw::default_rtl_dir(), executable_identity());
   banner(3, "compile", design_dir.string());
   if (!stages.done("compile", compile_key, design_dir / "design.json")) {
+    stages.forget("compile");
     hw::CompileOptions co;
     co.out_dir = design_dir;
     co.model_file = model_file;
@@ -224,8 +235,19 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
     const std::string sim_key = simulate_stage_key(design_dir, so, hw::sim_harness_source(), tool_version("verilator", "--version"));
     banner(4, "simulate", fmt::format("Verilator, {} test images with random stalls",
                                       options.sim_images ? std::to_string(options.sim_images) : "all"));
-    if (!stages.done("simulate", sim_key, sim_json)) {
-      hw::SimReport r = hw::simulate_design(so);
+    // A cached result is trusted only if it passed the gate (`dorefa simulate
+    // --allow-mismatch` may have rewritten it by hand since).
+    const bool cached = stages.done("simulate", sim_key, sim_json) && read_json(sim_json).value("mismatches", 1) == 0;
+    if (!cached) {
+      stages.forget("simulate");
+      hw::SimReport r;
+      try {
+        r = hw::simulate_design(so);
+      } catch (const Error& e) {
+        // A deadlock or a protocol error of the design: the same gate, with the report.
+        if (e.kind() != ErrorKind::kInternal) throw;
+        stop_the_line(out, summary, "simulation", design_dir.string(), e.detail());
+      }
       if (r.mismatches > 0) {
         summary["simulation"] = read_json(sim_json);
         std::string first;
@@ -252,6 +274,7 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
     const std::string synth_key = synth_stage_key(design_dir, hw::yosys_script(so), tool_version("yosys", "-V"));
     banner(5, "synthesize", "Yosys synth_xilinx -family xc7");
     if (!stages.done("synth", synth_key, synth_json)) {
+      stages.forget("synth");
       hw::SynthReport report = hw::synthesize(so);
       util::write_file_atomic(synth_json, hw::synth_report_json(report));
       stages.record("synth", synth_key);
@@ -273,6 +296,7 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
     const std::string activity_key = activity_stage_key(design_dir, ao, tool_version("verilator", "--version"));
     banner(6, "activity", fmt::format("Verilator toggle coverage on {} test images", ao.images));
     if (!stages.done("activity", activity_key, ao.out_json)) {
+      stages.forget("activity");
       hw::Activity a = hw::measure_activity(ao);
       stages.record("activity", activity_key);
       fmt::print("measured toggle rate {:.2f}% per bit per cycle over {} cycles\n", 100 * a.toggle_rate, a.cycles);

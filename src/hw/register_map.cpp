@@ -32,14 +32,15 @@ RegisterMap make_map() {
        {{"START", 0, 1, "start one batch with the buffer registers as they are now"},
         {"SOFT_RESET", 1, 1,
          "while busy: abort the batch (DDR bursts in flight complete first), reset the datapath and core, then "
-         "DONE with ERROR = ABORTED; while idle: reset the core, clear DONE, ERROR, START_REJECTED and the counters"}}},
+         "DONE with ERROR = ABORTED; while idle: reset the core, clear DONE, ERROR, START_REJECTED and the counters "
+         "(with START in the same write, SOFT_RESET wins and the START is dropped)"}}},
       {"STATUS", 0x14, A::kRO, "State of the shell",
        {{"IDLE", 0, 1, "no batch running, ready for START"},
         {"BUSY", 1, 1, "a batch is running (or an abort is draining)"},
         {"DONE", 2, 1, "the last batch finished or was rejected or aborted (see ERROR); cleared by START and by SOFT_RESET when idle"},
         {"START_REJECTED", 3, 1,
-         "a START arrived while BUSY and was ignored (the running batch is unaffected); cleared by the next "
-         "accepted START or SOFT_RESET"},
+         "a START arrived while not idle (running, or draining/resetting after an abort) and was ignored (the "
+         "running batch is unaffected); cleared by the next accepted START or by SOFT_RESET while idle"},
         {"ERROR", 8, 4, "error code of the last batch (ERR_*), 0 = none"}}},
       {"FLAGS", 0x18, A::kRW, "Batch options (sampled at START)",
        {{"EMIT_SCORES", 0, 1, "1: each result record holds the int64 scores before the class word; 0: class word only"}}},
@@ -52,8 +53,10 @@ RegisterMap make_map() {
        "Bytes per input image in DDR: the image's pixels (HWC, uint8) padded with zeros to a multiple of 8", {}},
       {"NUM_CLASSES", 0x34, A::kRO, "Classes of the model (score words per record when EMIT_SCORES)", {}},
       {"PIXELS", 0x38, A::kRO, "Pixels per image the core consumes (H*W*C)", {}},
-      {"IMAGES_DONE", 0x40, A::kRO, "Result records produced in the current/last batch", {}},
-      {"BUSY_CYCLES", 0x44, A::kRO, "Clock cycles from START to DONE of the current/last batch (32-bit, wraps)", {}},
+      {"IMAGES_DONE", 0x40, A::kRO, "Result records produced by the core in the current/last batch (counted as they enter the result FIFO, "
+       "ahead of their DDR write; after an abort it includes records never written)", {}},
+      {"BUSY_CYCLES", 0x44, A::kRO, "Clock cycles in the check and run phases of the current/last batch (not the drain and reset after an "
+       "abort; 32-bit, wraps)", {}},
       {"IN_STALL_CYCLES", 0x48, A::kRO,
        "Busy cycles in which the core could take a pixel but none had arrived from DDR", {}},
       {"OUT_STALL_CYCLES", 0x4C, A::kRO,

@@ -85,7 +85,8 @@ std::vector<std::pair<std::string, std::string>> failed_gates(const json& s) {
   std::vector<std::pair<std::string, std::string>> failed;
   const json& gates = section(s, "gates");
   for (auto it = gates.begin(); it != gates.end(); ++it)
-    if (it->is_object() && !it->value("passed", true)) failed.emplace_back(it.key(), str(*it, "message"));
+    if (it->is_object() && !(it->contains("passed") && (*it)["passed"].is_boolean() && (*it)["passed"].get<bool>()))
+      failed.emplace_back(it.key(), str(*it, "message"));  // a gate not clearly passed counts as failed
   return failed;
 }
 

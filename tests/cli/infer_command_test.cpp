@@ -19,7 +19,7 @@ TEST(InferCommand, ImageOfTheWrongSizeIsBadInputNamingTheFile) {
   EXPECT_TRUE(r.says("small.pgm")) << r.err;
 }
 
-TEST(InferCommand, DatasetOfTheWrongShapeForTheModelIsBadInput) {
+TEST(InferCommand, UnknownDatasetIsBadInputNamingIt) {
   TempDir t;
   CliResult s = run_dorefa({"synthetic", "mlp-w2a2", "--out", (t / "mlp.dqm").string()});
   ASSERT_EQ(s.exit_code, 0) << describe(s);

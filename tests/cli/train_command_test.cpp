@@ -9,6 +9,9 @@ TEST(TrainCommand, FixtureTrainedACheckpointThatLearned) {
   ASSERT_TRUE(fs::exists(fixture() / "train" / "best.pt"));
   CliResult r = run_dorefa({"eval", (fixture() / "train" / "best.pt").string(), "--limit", "500"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const auto at = r.out.find("accuracy ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  EXPECT_GT(std::stod(r.out.substr(at + 9)), 60.0) << r.out;  // chance is 10 %
 }
 
 TEST(TrainCommand, MissingConfigIsBadInputNamingTheFile) {

@@ -108,6 +108,7 @@ TEST(Pipeline, TrainedModelIntegerRuntimeAndRtlAgreeImageByImage) {
     EXPECT_NE(std::string(e.what()).find("lowering gate failed"), std::string::npos) << e.what();
   }
   EXPECT_EQ(util::read_file_bytes(o.out_dir / "model.dqm"), model_before);
+  EXPECT_EQ(util::read_file_text(o.out_dir / "stages.json"), stages_before);  // nothing recorded
   const std::string html = util::read_file_text(r.report_html);
   EXPECT_NE(html.find("Verification gate failed: lowering"), std::string::npos);
   EXPECT_EQ(html.find("integer model accuracy"), std::string::npos);

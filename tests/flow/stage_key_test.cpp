@@ -112,7 +112,8 @@ TEST_F(StageKeyTest, SimulationAndSynthesisRerunWhenAnyDesignInputChanges) {
       [](hw::SimOptions& o) { o.images = 101; },      [](hw::SimOptions& o) { o.seed = 2; },
       [](hw::SimOptions& o) { o.stall_in = 0.5; },    [](hw::SimOptions& o) { o.stall_out = 0.5; },
       [](hw::SimOptions& o) { o.dataset = "fashion-mnist"; }, [](hw::SimOptions& o) { o.split = "train"; },
-      [](hw::SimOptions& o) { o.steady_images = 4; }};
+      [](hw::SimOptions& o) { o.steady_images = 4; },        [](hw::SimOptions& o) { o.clock_mhz = 125; },
+      [](hw::SimOptions& o) { o.timeout_cycles = 1000; }};
   for (std::size_t i = 0; i < changes.size(); ++i) {
     hw::SimOptions o = so;
     changes[i](o);
@@ -160,6 +161,9 @@ TEST_F(StageKeyTest, CompileAndLowerRerunWhenTheirInputsOrCodeChange) {
   LowerOptions gate = lo;
   gate.min_agreement = 90;
   EXPECT_NE(lower_stage_key(dir_ / "best.pt", gate, "lowering v1"), l0);
+  LowerOptions calib = lo;
+  calib.percentile = 99.0;
+  EXPECT_NE(lower_stage_key(dir_ / "best.pt", calib, "lowering v1"), l0);
   LowerOptions fault = lo;
   fault.fault = LowerFault::kFlipThreshold;
   EXPECT_NE(lower_stage_key(dir_ / "best.pt", fault, "lowering v1"), l0);
