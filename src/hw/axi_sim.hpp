@@ -204,6 +204,13 @@ class AxiChecker {
   unsigned outstanding_reads() const { return out_reads_; }
   unsigned outstanding_writes() const { return out_writes_; }
   void set_memory(std::uint32_t lo, std::uint64_t hi) { mem_lo_ = lo, mem_hi_ = hi; }
+  // At the end of a run: every transaction the master opened was answered and the slave
+  // holds nothing half done (a W beat without its address, a response not taken).
+  void expect_all_closed(bool slave_quiet) {
+    if (out_reads_ != 0) fail(std::to_string(out_reads_) + " reads still outstanding at the end of the run");
+    if (out_writes_ != 0) fail(std::to_string(out_writes_) + " writes still outstanding at the end of the run");
+    if (!slave_quiet) fail("the DDR model still holds unfinished transfers at the end of the run");
+  }
 
   void observe(const MasterOut& m, const SlaveOut& s) {
     ++cycle_;

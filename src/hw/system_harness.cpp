@@ -149,6 +149,7 @@ int main(int argc, char** argv) {
   }
   std::printf("stat class_only_error %u\n", class_error);
   b.idle(64);
+  b.checker().expect_all_closed(ddr.quiet());
   std::printf("stat axi_violations %llu\n", (unsigned long long)b.violations());
   std::printf("stat axi_error_responses %llu\n", (unsigned long long)b.checker().error_responses());
   std::printf("stat total_cycles %llu\n", (unsigned long long)b.cycles());
