@@ -4,7 +4,6 @@
 
 #include "cli/command.hpp"
 #include "flow/lower_stage.hpp"
-#include "util/atomic_file.hpp"
 
 namespace dorefa::cli {
 namespace {

@@ -1,11 +1,12 @@
 #include "flow/stage_key.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <mutex>
 
+#include "hw/process.hpp"
 #include "util/atomic_file.hpp"
+#include "util/error.hpp"
 #include "util/sha256.hpp"
 
 namespace dorefa::flow {
@@ -71,15 +72,14 @@ std::string tool_version(const std::string& program, const std::string& flag) {
   const std::string command = program + " " + flag;
   if (auto it = cache.find(command); it != cache.end()) return it->second;
   std::string first_line;
-  if (FILE* pipe = ::popen((command + " 2>/dev/null").c_str(), "r")) {
-    char buf[512];
-    if (std::fgets(buf, sizeof buf, pipe)) first_line = buf;
-    while (std::fgets(buf, sizeof buf, pipe)) {
-    }
-    const int status = ::pclose(pipe);
-    if (status != 0) first_line.clear();
+  try {
+    const hw::ProcessResult r = hw::run_streaming({program, flag}, "/dev/null", [&](const std::string& line) {
+      if (first_line.empty()) first_line = line;
+    });
+    if (r.exit_code != 0) first_line.clear();
+  } catch (const Error&) {
+    first_line.clear();  // not on PATH
   }
-  while (!first_line.empty() && (first_line.back() == '\n' || first_line.back() == '\r')) first_line.pop_back();
   if (first_line.empty()) first_line = program + " not found";
   return cache[command] = first_line;
 }

@@ -15,54 +15,14 @@ namespace dorefa::flow {
 namespace {
 namespace fs = std::filesystem;
 
-// A network small enough to train, simulate and check in a test, with every kind of
-// layer the default has: an 8-bit first conv on raw pixels, a max-pool, a binary conv, a
-// 2-bit dense after flatten, 8-bit logits.
-constexpr const char* kTinyConfig = R"(
-[model]
-name = "tiny"
-input = [1, 28, 28]
-classes = 10
-w_bits = 1
-a_bits = 2
-g_bits = 32
-[[layers]]
-name = "conv1"
-type = "conv"
-channels = 4
-kernel = 5
-stride = 2
-[[layers]]
-name = "conv2"
-type = "conv"
-channels = 8
-kernel = 3
-[[layers]]
-name = "pool2"
-type = "maxpool"
-kernel = 2
-[[layers]]
-name = "fc1"
-type = "dense"
-channels = 16
-[[layers]]
-name = "fc2"
-type = "dense"
-channels = 10
-[train]
-dataset = "mnist"
-optimizer = "adam"
-lr = 0.005
-batch_size = 50
-epochs = 2
-seed = 3
-val_size = 200
-)";
-
+// The CLI tests' tiny network (tests/cli/tiny.toml): small enough to train, simulate and
+// check in a test, with every kind of layer the default has.
+const std::filesystem::path kTinyConfig = std::filesystem::path(DOREFA_SOURCE_ROOT) / "tests" / "cli" / "tiny.toml";
 TEST(Pipeline, TrainedModelIntegerRuntimeAndRtlAgreeImageByImage) {
   const fs::path dir = fs::temp_directory_path() / ("dorefa_flow_" + std::to_string(::getpid()));
   fs::remove_all(dir);
-  util::write_file_atomic(dir / "tiny.toml", std::string_view(kTinyConfig));
+  fs::create_directories(dir);
+  fs::copy_file(kTinyConfig, dir / "tiny.toml");
   PipelineOptions o;
   o.config = dir / "tiny.toml";
   o.out_dir = dir / "run";
