@@ -188,6 +188,7 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
   lo.out = model_file;
   lo.max_images = options.verify_images;
   lo.fault = options.lower_fault;
+  lo.report_json = lower_json;  // written with the model, only when the gate passes
   const std::string lower_key = lower_stage_key(trained.best_checkpoint, lo, executable_identity());
   banner(2, "lower", fmt::format("{} -> {}", trained.best_checkpoint.string(), model_file.string()));
   if (stages.done("lower", lower_key, lower_json) && fs::exists(model_file)) {
@@ -199,7 +200,6 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
       summary["lowering"] = r.to_json();
       stop_the_line(out, summary, "lowering", lower_json.string(), r.gate_message());
     }
-    util::write_file_atomic(lower_json, r.to_json().dump(2) + "\n");
     stages.record("lower", lower_key);
   }
   summary["lowering"] = read_json(lower_json);
