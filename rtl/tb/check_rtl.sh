@@ -40,8 +40,12 @@ lint maxpool maxpool.sv
 lint maxpool maxpool.sv -GKERNEL=3 -GIN_H=7 -GIN_W=8 -GSIMD=1
 lint logits_argmax logits_argmax.sv
 lint logits_argmax logits_argmax.sv -GEMIT_SCORES=1 -GPE=1
+lint requant requant.sv
+lint requant requant.sv -GLANES=4 -GPARAM_FILE="\"$tmp/p.mem\""
+lint requant requant.sv -GPE=1 -GLANES=1 -GMULT_BITS=10 -GSHIFT_MAX=20 -GOUT_BITS=1
+lint requant requant.sv -GACC_BITS=32 -GBIAS_BITS=32 -GMULT_BITS=31 -GCHANNELS=6 -GPE=3 -GLANES=1
 if command -v yosys >/dev/null 2>&1; then
-  for m in axis_fifo axis_width_converter adder_tree sliding_window mvtu maxpool logits_argmax; do
+  for m in axis_fifo axis_width_converter adder_tree sliding_window mvtu maxpool logits_argmax requant; do
     src="$m.sv"
     [ "$m" = mvtu ] && src="mvtu.sv adder_tree.sv"
     if ! (cd "$tmp" && yosys -q -p "read_verilog -sv $(for s in $src; do printf '%s ' "$rtl/$s"; done); hierarchy -check -top $m; proc; opt -fast" >"$tmp/ylog" 2>&1); then
