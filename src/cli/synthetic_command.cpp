@@ -22,14 +22,17 @@ struct SyntheticArgs {
 const CommandRegistration kRegistration(52, [](CLI::App& root) {
   auto a = std::make_shared<SyntheticArgs>();
   auto* cmd = root.add_subcommand("synthetic", "Write a random but valid integer model (.dqm) of a known topology");
-  cmd->add_option("kind", a->kind, "lenet-w1a2, lenet-w8a8 or mlp-w2a2 (lenet: configs/lenet.toml shapes)")
-      ->check(CLI::IsMember({"lenet-w1a2", "lenet-w8a8", "mlp-w2a2"}))
+  cmd->add_option("kind", a->kind,
+                  "lenet-w1a2, lenet-w8a8 (8-bit weights and activations, requant stages), lenet-mixed "
+                  "(conv1 W8A8, the rest W1A2) or mlp-w2a2 (lenet: configs/lenet.toml shapes)")
+      ->check(CLI::IsMember({"lenet-w1a2", "lenet-w8a8", "lenet-mixed", "mlp-w2a2"}))
       ->capture_default_str();
   cmd->add_option("--out", a->out, "Output model file (.dqm)")->required();
   cmd->add_option("--seed", a->seed, "Random seed")->capture_default_str();
   cmd->callback([a] {
     qmodel::SyntheticSpec s = a->kind == "lenet-w1a2"   ? qmodel::lenet_w1a2_spec()
                               : a->kind == "lenet-w8a8" ? qmodel::lenet_w8a8_spec()
+                              : a->kind == "lenet-mixed" ? qmodel::lenet_mixed_spec()
                                                         : qmodel::mlp_w2a2_spec();
     qmodel::Model m = qmodel::make_synthetic_model(s, a->seed);
     qmodel::save_model(m, a->out);

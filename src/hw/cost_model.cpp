@@ -64,6 +64,10 @@ int hw_weight_bits(const Layer& layer) {
 
 bool mvtu_uses_dsp(const Layer& layer) { return hw_weight_bits(layer) == 8 && layer.input_bits > 4; }
 
+bool folding_uses_dsp(const Layer& layer, const LayerFolding& folding) {
+  return folding.dsp.value_or(mvtu_uses_dsp(layer));
+}
+
 int accumulator_bits(const Layer& layer) {
   // 2^(A-1) >= bound + 2: every accumulator fits, and a threshold clamped to the signed
   // range [-2^(A-1), 2^(A-1)-1] still compares the same against every reachable acc.
@@ -73,19 +77,40 @@ int accumulator_bits(const Layer& layer) {
   return a;
 }
 
-LayerCost estimate_mvu(const Layer& layer, int pe, int simd) {
+namespace {
+
+// rtl/requant.sv at `r`: per lane the sum, two partial products (DSP48), the rounding
+// add and the barrel shifter + clamp; per stage the held beat, the assembled beat and
+// the parameter memory.
+Resources requant_cost(const Layer& layer, int pe, const RequantShape& r) {
+  Resources c;
+  const double y = r.y_bits(), sum = r.sum_bits();
+  c.dsp = double(r.lanes) * r.dsp_per_lane();
+  c.lut = double(r.lanes) * (sum + 2 * y + 2.5 * y) + 40;  // adders, 3-input add, shifter + compare
+  c.ff = double(r.lanes) * (3 * sum + 2 * r.mult_bits + y + 40 + r.param_width()) +
+         double(pe) * (r.acc_bits + 2 * r.out_bits) + 20;
+  const int k = pe / std::max(1, r.lanes);
+  c += memory_cost(std::int64_t(layer.out_channels() / pe) * k, std::int64_t(r.lanes) * r.param_width(), nullptr);
+  return c;
+}
+
+}  // namespace
+
+LayerCost estimate_mvu(const Layer& layer, int pe, int simd, std::optional<bool> use_dsp, int acc_bits) {
   LayerCost c;
   c.layer = layer.name;
   c.kind = layer.kind == LayerKind::kConv ? "conv" : "dense";
   c.pe = pe;
   c.simd = simd;
-  c.acc_bits = accumulator_bits(layer);
+  c.acc_bits = acc_bits > 0 ? acc_bits : accumulator_bits(layer);
   c.cycles = mvu_cycles(layer, pe, simd);
   if (layer.kind == LayerKind::kConv) c.cycles = std::max<std::int64_t>(c.cycles, layer.input.height * layer.input.width);
 
   const int wb = hw_weight_bits(layer), ib = layer.input_bits;
   const std::int64_t lanes = std::int64_t(pe) * simd;
-  const bool dsp = mvtu_uses_dsp(layer);
+  // USE_DSP only changes 8-bit weights (rtl/mvtu.sv); other widths always use LUTs.
+  const bool dsp = wb == 8 && use_dsp.value_or(mvtu_uses_dsp(layer));
+  c.dsp = dsp;
   const double per_lane = lane_luts(wb, ib, dsp);
   Resources& r = c.resources;
   r.lut += per_lane * double(lanes);
@@ -97,10 +122,17 @@ LayerCost estimate_mvu(const Layer& layer, int pe, int simd) {
   r.ff += double(pe) * c.acc_bits * 2;
   const std::int64_t out = layer.out_channels();
   if (layer.output_kind == qmodel::OutputKind::kThresholds) {
+    c.output_stage = "thresholds";
     const int t = layer.threshold_count();
     r.lut += double(pe) * t * c.acc_bits / 2.0;  // comparators on carry chains
     r += memory_cost(out / pe, std::int64_t(pe) * t * c.acc_bits, nullptr);
+  } else if (layer.output_kind == qmodel::OutputKind::kRequant) {
+    // The mvtu emits raw accumulators into rtl/requant.sv.
+    c.output_stage = "requant";
+    c.requant = requant_shape(layer, pe, simd, c.acc_bits);
+    r += requant_cost(layer, pe, c.requant);
   } else if (layer.output_kind == qmodel::OutputKind::kLogits) {
+    c.output_stage = "logits";
     r.dsp += double(pe) * 4;  // 32 x acc multiply, 64-bit add
     r.lut += double(pe) * 150 + 150;  // score add, argmax
     r.ff += double(pe) * 128;
@@ -156,7 +188,7 @@ CostEstimate estimate_cost(const qmodel::Model& model, const Folding& folding) {
     for (const auto& lf : folding.layers)
       if (lf.index == int(i)) f = &lf;
     if (!f) throw Error("folding", fmt::format("layer '{}' (#{}) has no PE/SIMD", layer.name, i));
-    e.layers.push_back(estimate_mvu(layer, f->pe, f->simd));
+    e.layers.push_back(estimate_mvu(layer, f->pe, f->simd, folding_uses_dsp(layer, *f)));
   }
   for (const auto& c : e.layers) {
     e.total += c.resources;
@@ -182,22 +214,46 @@ std::string overflow(const Resources& r, const Device& d, const FoldingGoal& g) 
   return out;
 }
 
-void check_fits(const CostEstimate& e, const Device& d, const std::string& where) {
+std::string binding_resource(const qmodel::Model& model, const CostEstimate& e, const Device& d,
+                             const FoldingGoal& g) {
+  struct Kind { const char* name; double Resources::*field; double cap; };
+  const Kind kinds[] = {{"LUT", &Resources::lut, d.capacity.lut * g.max_lut_fraction},
+                        {"FF", &Resources::ff, d.capacity.ff * g.max_ff_fraction},
+                        {"BRAM36", &Resources::bram36, d.capacity.bram36 * g.max_bram_fraction},
+                        {"DSP48E1", &Resources::dsp, d.capacity.dsp * g.max_dsp_fraction}};
+  for (const Kind& k : kinds) {
+    if (e.total.*k.field <= k.cap + 1e-9) continue;
+    const LayerCost* worst = nullptr;
+    for (const auto& c : e.layers)
+      if (!worst || c.resources.*k.field > worst->resources.*k.field) worst = &c;
+    if (!worst) return {};
+    std::string what;
+    int index = -1;
+    for (std::size_t i = 0; i < model.layers.size(); ++i)
+      if (model.layers[i].name == worst->layer) index = int(i);
+    if (worst->pe) {
+      const Layer& l = model.layers[std::size_t(index)];
+      what = fmt::format("PE {} SIMD {}, {}-bit weights x {}-bit inputs{}, {} output stage; weights {} x {}-bit words "
+                         "in {}",
+                         worst->pe, worst->simd, l.weight_bits, l.input_bits,
+                         hw_weight_bits(l) == 8 ? (worst->dsp ? " on DSP48" : " on LUT multipliers") : "",
+                         worst->output_stage, worst->weight_depth, worst->weight_width, worst->weight_memory);
+    } else {
+      what = worst->kind;
+    }
+    return fmt::format("binding resource {}: layer '{}' (#{}) needs {:.1f} of it alone ({})", k.name, worst->layer,
+                       index, worst->resources.*k.field, what);
+  }
+  return {};
+}
+
+void check_fits(const qmodel::Model& model, const CostEstimate& e, const Device& d, const std::string& where) {
   FoldingGoal full;
   full.max_lut_fraction = full.max_bram_fraction = full.max_dsp_fraction = full.max_ff_fraction = 1.0;
   std::string over = overflow(e.total, d, full);
-  if (!over.empty()) {
-    std::string worst;
-    double worst_lut = -1;
-    for (const auto& c : e.layers)
-      if (c.resources.lut > worst_lut) {
-        worst_lut = c.resources.lut;
-        worst = fmt::format("{} (PE {} SIMD {}: ~{:.0f} LUT, {:.1f} BRAM36, {:.0f} DSP)", c.layer, c.pe, c.simd,
-                            c.resources.lut, c.resources.bram36, c.resources.dsp);
-      }
-    throw Error(where, fmt::format("estimated design does not fit the {}: {}; largest layer {}; lower PE/SIMD",
-                                   d.name, over, worst));
-  }
+  if (!over.empty())
+    throw Error(where, fmt::format("estimated design does not fit the {}: {}; {}; lower PE/SIMD", d.name, over,
+                                   binding_resource(model, e, d, full)));
 }
 
 }  // namespace dorefa::hw

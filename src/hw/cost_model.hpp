@@ -3,11 +3,13 @@
 // default folding and to reject designs that cannot fit before any tool runs. The numbers
 // are first-order (LUTs per MAC lane, memory by bits and aspect ratio), not synthesis.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "hw/device.hpp"
 #include "hw/folding.hpp"
+#include "hw/requant_stage.hpp"
 #include "qmodel/model.hpp"
 
 namespace dorefa::hw {
@@ -20,6 +22,9 @@ struct LayerCost {
   int acc_bits = 0;            // conv/dense: signed accumulator width
   std::int64_t weight_depth = 0, weight_width = 0;  // weight memory words x bits
   std::string weight_memory;   // "bram", "lutram" or "" (no weights)
+  bool dsp = false;            // conv/dense: multiply lanes on DSP48s (USE_DSP)
+  std::string output_stage;    // conv/dense: "thresholds", "requant" or "logits"
+  RequantShape requant;        // output_stage "requant": rtl/requant.sv's parameters
   Resources resources;
 };
 
@@ -39,12 +44,21 @@ int accumulator_bits(const qmodel::Layer& layer);
 // up to 2^k - 1 need a sign bit more), 8 for 8-bit symmetric.
 int hw_weight_bits(const qmodel::Layer& layer);
 
-// Whether the layer's mvtu multiplies on DSP48s (USE_DSP): 8-bit weights with wide inputs.
-// With inputs of 4 bits or fewer the shift-add LUT multiplier is a few adders and cheaper.
+// Whether a DSP48 per multiply lane pays for the layer's mvtu (USE_DSP): 8-bit weights
+// with wide inputs. With inputs of 4 bits or fewer the shift-add LUT multiplier is a few
+// adders and cheaper. The default folding gives these layers DSPs while they last
+// (LayerFolding::dsp); the rest get LUT multipliers.
 bool mvtu_uses_dsp(const qmodel::Layer& layer);
 
-// Estimated cost of one conv/dense layer at PE x SIMD (pe/simd assumed valid).
-LayerCost estimate_mvu(const qmodel::Layer& layer, int pe, int simd);
+// Whether the layer at this folding multiplies on DSP48s: the folding's choice, else
+// mvtu_uses_dsp.
+bool folding_uses_dsp(const qmodel::Layer& layer, const LayerFolding& folding);
+
+// Estimated cost of one conv/dense layer at PE x SIMD (pe/simd assumed valid); `dsp`
+// unset: mvtu_uses_dsp(layer); `acc_bits` 0: accumulator_bits(layer) (which reads every
+// weight: a folding search passes it in).
+LayerCost estimate_mvu(const qmodel::Layer& layer, int pe, int simd, std::optional<bool> dsp = std::nullopt,
+                       int acc_bits = 0);
 
 // Estimated cycles and resources of the whole design at `folding`.
 CostEstimate estimate_cost(const qmodel::Model& model, const Folding& folding);
@@ -53,7 +67,14 @@ CostEstimate estimate_cost(const qmodel::Model& model, const Folding& folding);
 // (empty when it fits).
 std::string overflow(const Resources& estimate, const Device& device, const FoldingGoal& limits);
 
+// For a design over the device's capacity times the limits: the first resource that
+// overflows and the layer using most of it, e.g. "binding resource BRAM36: layer 'fc1'
+// (#4) needs 58.0 of it (8-bit weights, 4096 x 256-bit words)"; empty when it fits.
+std::string binding_resource(const qmodel::Model& model, const CostEstimate& estimate, const Device& device,
+                             const FoldingGoal& limits);
+
 // Throws dorefa::Error listing estimate vs. capacity when the design cannot fit the device.
-void check_fits(const CostEstimate& estimate, const Device& device, const std::string& where);
+void check_fits(const qmodel::Model& model, const CostEstimate& estimate, const Device& device,
+                const std::string& where);
 
 }  // namespace dorefa::hw

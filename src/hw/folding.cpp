@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "hw/cost_model.hpp"
+#include "hw/requant_stage.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
 
@@ -62,9 +63,7 @@ void check_supported(const qmodel::Model& model) {
       case LayerKind::kDense:
         if (l.weight_bits < 1 || l.weight_bits > 8)
           throw Error(where, fmt::format("weight bits must be 1..8, found {}", l.weight_bits));
-        if (l.output_kind == OutputKind::kRequant)
-          throw Error(where, "unsupported layer: the 'requant' output stage (8-bit activations, W8A8) has no "
-                             "hardware engine; only thresholds and logits are supported");
+        if (l.output_kind == OutputKind::kRequant) check_requant_params(l, where);
         if (l.output_kind == OutputKind::kLogits && !last)
           throw Error(where, "logits output stage is only supported on the last layer");
         if (l.kind == LayerKind::kConv && l.output_kind == OutputKind::kLogits)
@@ -119,6 +118,9 @@ void validate_folding(const qmodel::Model& model, const Folding& folding) {
     const std::string where = "folding of " + layer_where(l, i);
     if (f->pe < 1 || l.out_channels() % f->pe != 0)
       throw Error(where, fmt::format("PE {} does not divide the {} output channels", f->pe, l.out_channels()));
+    if (f->dsp.value_or(false) && hw_weight_bits(l) != 8)
+      throw Error(where, fmt::format("dsp = true needs 8-bit weights (DSP48 lanes multiply 8-bit weights), found "
+                                     "{}-bit weights", l.weight_bits));
     if (!simd_divides(l, f->simd)) {
       throw Error(where, fmt::format("SIMD {} does not divide the fan-in {}{}", f->simd, l.fan_in(),
                                      l.kind == LayerKind::kConv
@@ -159,11 +161,16 @@ std::vector<FoldingOverride> read_folding_file(const std::filesystem::path& path
     o.layer = name;
     for (auto it = v.begin(); it != v.end(); ++it) {
       if (it.key() == "layer") continue;
+      if (it.key() == "dsp") {
+        if (!it.value().is_boolean()) throw Error(where, fmt::format("{}.dsp must be true or false", name));
+        o.dsp = it.value().get<bool>();
+        continue;
+      }
       if (!it.value().is_number_integer())
         throw Error(where, fmt::format("{}.{} must be an integer", name, it.key()));
       if (it.key() == "pe") o.pe = it.value().get<int>();
       else if (it.key() == "simd") o.simd = it.value().get<int>();
-      else throw Error(where, fmt::format("{}: unknown field '{}' (expected pe, simd)", name, it.key()));
+      else throw Error(where, fmt::format("{}: unknown field '{}' (expected pe, simd, dsp)", name, it.key()));
     }
     out.push_back(o);
   };
@@ -181,6 +188,25 @@ std::vector<FoldingOverride> read_folding_file(const std::filesystem::path& path
   return out;
 }
 
+void assign_dsp(const qmodel::Model& model, Folding& f, const Device& device, const FoldingGoal& goal) {
+  std::vector<LayerFolding*> eligible;
+  for (auto& lf : f.layers) {
+    if (lf.dsp) continue;  // chosen already (a folding file)
+    lf.dsp = false;
+    if (mvtu_uses_dsp(model.layers[std::size_t(lf.index)])) eligible.push_back(&lf);
+  }
+  double budget = device.capacity.dsp * goal.max_dsp_fraction - estimate_cost(model, f).total.dsp;
+  std::stable_sort(eligible.begin(), eligible.end(),
+                   [](const LayerFolding* a, const LayerFolding* b) { return a->pe * a->simd > b->pe * b->simd; });
+  for (LayerFolding* lf : eligible) {
+    const double lanes = double(lf->pe) * lf->simd;
+    if (lanes <= budget + 1e-9) {
+      lf->dsp = true;
+      budget -= lanes;
+    }
+  }
+}
+
 Folding default_folding(const qmodel::Model& model, const Device& device, const FoldingGoal& goal) {
   check_supported(model);
   std::int64_t slowest = model.input.elements();
@@ -193,7 +219,8 @@ Folding default_folding(const qmodel::Model& model, const Device& device, const 
     for (std::size_t i = 0; i < model.layers.size(); ++i) {
       const Layer& l = model.layers[i];
       if (!l.has_weights()) continue;
-      LayerFolding best{l.name, int(i), 1, 1};
+      LayerFolding best{l.name, int(i), 1, 1, {}};
+      const int acc_bits = accumulator_bits(l);
       double best_cost = std::numeric_limits<double>::infinity();
       std::int64_t best_cycles = std::numeric_limits<std::int64_t>::max();
       bool best_meets = false;
@@ -201,7 +228,7 @@ Folding default_folding(const qmodel::Model& model, const Device& device, const 
         for (int simd : simd_choices(l)) {
           std::int64_t cyc = mvu_cycles(l, pe, simd);
           bool meets = cyc <= target;
-          LayerCost c = estimate_mvu(l, pe, simd);
+          LayerCost c = estimate_mvu(l, pe, simd, std::nullopt, acc_bits);
           // Resource-weighted cost: DSPs and BRAMs are scarcer than LUTs.
           double cost = c.resources.lut + c.resources.bram36 * 400 + c.resources.dsp * 250;
           bool better = false;
@@ -209,7 +236,7 @@ Folding default_folding(const qmodel::Model& model, const Device& device, const 
           else if (meets && best_meets) better = cost < best_cost;
           else if (!meets && !best_meets) better = cyc < best_cycles || (cyc == best_cycles && cost < best_cost);
           if (better) {
-            best = LayerFolding{l.name, int(i), pe, simd};
+            best = LayerFolding{l.name, int(i), pe, simd, {}};
             best_cost = cost;
             best_cycles = cyc;
             best_meets = meets;
@@ -218,10 +245,24 @@ Folding default_folding(const qmodel::Model& model, const Device& device, const 
       }
       f.layers.push_back(best);
     }
+    assign_dsp(model, f, device, goal);
     CostEstimate e = estimate_cost(model, f);
     last_overflow = overflow(e.total, device, goal);
     if (last_overflow.empty()) return f;
-    if (target >= slowest) break;
+    if (target >= slowest) {
+      // The slowest folding of every layer, to name what cannot fit.
+      Folding slow;
+      for (std::size_t i = 0; i < model.layers.size(); ++i)
+        if (model.layers[i].has_weights()) slow.layers.push_back({model.layers[i].name, int(i), 1, 1, {}});
+      assign_dsp(model, slow, device, goal);
+      const CostEstimate se = estimate_cost(model, slow);
+      const std::string over = overflow(se.total, device, goal);
+      if (!over.empty())
+        throw Error("model '" + model.name + "'",
+                    fmt::format("no folding fits the {} even at the slowest rate (PE = SIMD = 1): {}; {}", device.name,
+                                over, binding_resource(model, se, device, goal)));
+      break;
+    }
     target = std::min(slowest, target + std::max<std::int64_t>(1, target / 4));
   }
   throw Error("model '" + model.name + "'",
@@ -242,6 +283,7 @@ Folding apply_overrides(const qmodel::Model& model, Folding base, const std::vec
     }
     if (o.pe) f->pe = *o.pe;
     if (o.simd) f->simd = *o.simd;
+    if (o.dsp) f->dsp = *o.dsp;
   }
   validate_folding(model, base);
   return base;

@@ -20,6 +20,9 @@ struct LayerFolding {
   int index = 0;      // position in model.layers
   int pe = 1;
   int simd = 1;
+  // 8-bit weights only: multiply lanes on DSP48s (true) or LUT shift-add (false);
+  // unset: mvtu_uses_dsp (cost_model.hpp).
+  std::optional<bool> dsp;
 };
 
 // One entry per conv/dense layer, in model order.
@@ -33,6 +36,7 @@ struct FoldingOverride {
   std::string layer;
   std::optional<int> pe;
   std::optional<int> simd;
+  std::optional<bool> dsp;
 };
 
 // What the default folding aims for and must stay within.
@@ -63,13 +67,21 @@ void validate_folding(const qmodel::Model& model, const Folding& folding);
 
 // Reads a folding file: JSON {"conv1": {"pe": 8, "simd": 1}, ...} (optionally wrapped
 // in {"layers": ...}, or a list [{"layer": "conv1", "pe": 8}, ...]) or the same document
-// in TOML (*.toml), e.g. one table per layer ([conv1] pe = 8 simd = 1).
+// in TOML (*.toml), e.g. one table per layer ([conv1] pe = 8 simd = 1). An 8-bit layer
+// may also set "dsp": true/false (multipliers on DSP48s or LUTs).
 std::vector<FoldingOverride> read_folding_file(const std::filesystem::path& path);
 
 // The default folding: per layer the cheapest (estimated LUTs) PE x SIMD meeting the
-// target cycles; the target is relaxed step by step until the estimate fits the goal's
-// budget. Throws dorefa::Error when even the slowest folding does not fit.
+// target cycles, DSP48s for the 8-bit x 8-bit lanes while they last (largest layers
+// first, LUT multipliers for the rest); the target is relaxed step by step until the
+// estimate fits the goal's budget. Throws dorefa::Error when even the slowest folding
+// does not fit, naming the binding resource and the layer that uses most of it.
 Folding default_folding(const qmodel::Model& model, const Device& device, const FoldingGoal& goal = {});
+
+// Decides LayerFolding::dsp where it is unset: DSP48s for the multiply lanes of the layers
+// where they pay (mvtu_uses_dsp), largest PE x SIMD first, while the DSPs left by the
+// other users (logits, requant, layers already set) last; LUT multipliers for the rest.
+void assign_dsp(const qmodel::Model& model, Folding& folding, const Device& device, const FoldingGoal& goal = {});
 
 // Applies overrides to `base` (unknown layer names are an error), then validates.
 Folding apply_overrides(const qmodel::Model& model, Folding base, const std::vector<FoldingOverride>& overrides,

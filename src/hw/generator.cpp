@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "hw/memory_image.hpp"
+#include "hw/requant_stage.hpp"
 #include "hw/system_generator.hpp"
+#include "qmodel/validate.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
 #include "util/sha256.hpp"
@@ -131,6 +133,7 @@ std::vector<std::string> required_modules(const qmodel::Model& model) {
     if (l.kind == LayerKind::kConv) used.insert("sliding_window");
     if (l.kind == LayerKind::kMaxPool) used.insert("maxpool");
     if (l.kind == LayerKind::kDense) used.insert("axis_width_converter");
+    if (l.has_weights() && l.output_kind == OutputKind::kRequant) used.insert("requant");
   }
   return {used.begin(), used.end()};
 }
@@ -151,16 +154,17 @@ Folding choose_folding(const qmodel::Model& model, const CompileOptions& o) {
     Folding base;
     if (all) {
       for (std::size_t i = 0; i < model.layers.size(); ++i)
-        if (model.layers[i].has_weights()) base.layers.push_back({model.layers[i].name, int(i), 1, 1});
+        if (model.layers[i].has_weights()) base.layers.push_back({model.layers[i].name, int(i), 1, 1, {}});
     } else {
       base = default_folding(model, o.device, o.goal);
     }
     f = apply_overrides(model, base, overrides, o.folding_file.string());
+    assign_dsp(model, f, o.device, o.goal);  // layers neither the file nor the default decided
   } else {
     f = default_folding(model, o.device, o.goal);
   }
   validate_folding(model, f);
-  check_fits(estimate_cost(model, f), o.device, o.folding_file.empty() ? "default folding" : o.folding_file.string());
+  check_fits(model, estimate_cost(model, f), o.device, o.folding_file.empty() ? "default folding" : o.folding_file.string());
   return f;
 }
 
@@ -237,9 +241,10 @@ DesignInfo compile_design(const qmodel::Model& model, const CompileOptions& o) {
     }
     const LayerFolding& f = *folding.find(l.name);
     const int acc_bits = accumulator_bits(l);
-    table += fmt::format("//   {:<12} {:<5} PE {:>3} SIMD {:>4}  ACC {:>2} bits  {:>8} cycles/image\n", l.name,
+    table += fmt::format("//   {:<12} {:<5} PE {:>3} SIMD {:>4}  ACC {:>2} bits  {:>8} cycles/image  {}{}\n", l.name,
                          l.kind == LayerKind::kConv ? "conv" : "dense", f.pe, f.simd, acc_bits,
-                         mvu_cycles(l, f.pe, f.simd));
+                         mvu_cycles(l, f.pe, f.simd), qmodel::to_string(l.output_kind),
+                         folding_uses_dsp(l, f) ? ", DSP48 lanes" : "");
     std::int64_t num_vec = 1;
     if (l.kind == LayerKind::kConv) {
       w.comment(fmt::format("{}: conv {}x{} stride {} pad {}, {}x{}x{} -> {}x{}x{}", l.name, l.kernel, l.kernel,
@@ -275,20 +280,40 @@ DesignInfo compile_design(const qmodel::Model& model, const CompileOptions& o) {
       }
     }
     const bool logits = l.output_kind == OutputKind::kLogits;
+    const bool requant = l.output_kind == OutputKind::kRequant;
+    const bool raw = logits || requant;  // the mvtu emits accumulators
     const std::string wfile = "mem/" + n + "_weights.hex";
-    const std::string tfile = logits ? "" : "mem/" + n + "_thresholds.hex";
+    const std::string tfile = raw ? "" : "mem/" + n + "_thresholds.hex";
     util::write_file_atomic(dir / wfile, mvtu_weight_image(l, f.pe, f.simd));
-    if (!logits) util::write_file_atomic(dir / tfile, mvtu_threshold_image(l, f.pe, acc_bits));
-    Stream out = w.wire(f.pe, logits ? acc_bits : l.output_bits);
+    if (!raw) util::write_file_atomic(dir / tfile, mvtu_threshold_image(l, f.pe, acc_bits));
+    Stream out = w.wire(f.pe, raw ? acc_bits : l.output_bits);
     w.instance("mvtu", "u_" + n,
                {{"MW", std::to_string(l.fan_in())}, {"MH", std::to_string(l.out_channels())},
                 {"SIMD", std::to_string(f.simd)}, {"PE", std::to_string(f.pe)},
                 {"IN_BITS", std::to_string(l.input_bits)}, {"W_BITS", std::to_string(hw_weight_bits(l))},
-                {"ACC_BITS", std::to_string(acc_bits)}, {"OUTPUT_MODE", logits ? "1" : "0"},
-                {"OUT_BITS", std::to_string(logits ? 1 : l.output_bits)}, {"NUM_VEC", std::to_string(num_vec)},
-                {"USE_DSP", mvtu_uses_dsp(l) ? "1" : "0"},
+                {"ACC_BITS", std::to_string(acc_bits)}, {"OUTPUT_MODE", raw ? "1" : "0"},
+                {"OUT_BITS", std::to_string(raw ? 1 : l.output_bits)}, {"NUM_VEC", std::to_string(num_vec)},
+                {"USE_DSP", folding_uses_dsp(l, f) ? "1" : "0"},
                 {"WEIGHT_FILE", q(wfile)}, {"THRESH_FILE", q(tfile)}},
                cur, out);
+    if (requant) {
+      // Straight from the mvtu, no FIFO between: requant's s_axis_tready depends only on
+      // its own output register and the registered ready of the FIFO after it.
+      const RequantShape rq = requant_shape(l, f.pe, f.simd, acc_bits);
+      const std::string pfile = "mem/" + n + "_requant.hex";
+      util::write_file_atomic(dir / pfile, requant_param_image(l, f.pe, rq));
+      w.comment(fmt::format("{}: requant to {}-bit levels, {} of {} channels per cycle", l.name, l.output_bits,
+                            rq.lanes, f.pe));
+      Stream levels = w.wire(f.pe, l.output_bits);
+      w.instance("requant", "u_" + n + "_rq",
+                 {{"CHANNELS", std::to_string(l.out_channels())}, {"PE", std::to_string(f.pe)},
+                  {"LANES", std::to_string(rq.lanes)}, {"ACC_BITS", std::to_string(acc_bits)},
+                  {"BIAS_BITS", std::to_string(rq.bias_bits)}, {"MULT_BITS", std::to_string(rq.mult_bits)},
+                  {"SHIFT_MAX", std::to_string(rq.shift_max)}, {"OUT_BITS", std::to_string(l.output_bits)},
+                  {"PARAM_FILE", q(pfile)}},
+                 out, levels);
+      out = levels;
+    }
     cur = w.fifo(out, "u_" + n + "_fifo", depth_before(model, folding, i + 1, out.elems));
     if (last) {
       const std::string pfile = "mem/" + n + "_logits.hex";
@@ -364,6 +389,15 @@ DesignInfo compile_design(const qmodel::Model& model, const CompileOptions& o) {
       lj["simd"] = c.simd;
       lj["acc_bits"] = c.acc_bits;
       lj["weight_memory"] = {{"depth", c.weight_depth}, {"width", c.weight_width}, {"style", c.weight_memory}};
+      lj["dsp"] = c.dsp;
+      lj["output_stage"] = c.output_stage;
+      if (c.output_stage == "requant") {
+        const std::string n = safe_name(c.layer);
+        lj["requant"] = {{"lanes", c.requant.lanes},         {"acc_bits", c.requant.acc_bits},
+                         {"bias_bits", c.requant.bias_bits}, {"mult_bits", c.requant.mult_bits},
+                         {"shift_max", c.requant.shift_max}, {"out_bits", c.requant.out_bits},
+                         {"dsp_per_lane", c.requant.dsp_per_lane()}, {"param_file", "mem/" + n + "_requant.hex"}};
+      }
     }
     layers.push_back(lj);
   }
@@ -399,7 +433,9 @@ DesignInfo load_design(const fs::path& dir) {
     if (!mf.empty()) info.model_file = dir / mf;
     for (const auto& l : j.at("layers")) {
       if (!l.contains("pe")) continue;
-      info.folding.layers.push_back({l.at("layer").get<std::string>(), 0, l.at("pe").get<int>(), l.at("simd").get<int>()});
+      LayerFolding lf{l.at("layer").get<std::string>(), 0, l.at("pe").get<int>(), l.at("simd").get<int>(), {}};
+      if (l.contains("dsp")) lf.dsp = l.at("dsp").get<bool>();
+      info.folding.layers.push_back(lf);
     }
     return info;
   } catch (const nlohmann::json::exception& e) {

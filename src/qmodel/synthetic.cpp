@@ -156,6 +156,13 @@ SyntheticSpec lenet_w8a8_spec() {
   return s;
 }
 
+SyntheticSpec lenet_mixed_spec() {
+  SyntheticSpec s;
+  s.w8a8_layers = 1;
+  s.name = "synthetic-lenet-mixed";
+  return s;
+}
+
 SyntheticSpec mlp_w2a2_spec() {
   SyntheticSpec s;
   s.topology = SyntheticTopology::kMlp;
@@ -186,17 +193,20 @@ Model make_synthetic_model(const SyntheticSpec& spec, std::uint64_t seed) {
   Shape shape = m.input;
   int bits = 8;
 
+  int hidden_index = 0;
   auto add_weighted = [&](Layer l, int wbits, bool last) {
+    const bool w8a8 = !last && hidden_index++ < spec.w8a8_layers;
+    const bool requant = !last && (spec.requant || w8a8);
     l.input = shape;
     l.input_bits = bits;
-    l.weight_bits = wbits;
-    l.output_kind = last ? OutputKind::kLogits : (spec.requant ? OutputKind::kRequant : OutputKind::kThresholds);
-    l.output_bits = last ? 32 : spec.activation_bits;
+    l.weight_bits = w8a8 ? 8 : wbits;
+    l.output_kind = last ? OutputKind::kLogits : (requant ? OutputKind::kRequant : OutputKind::kThresholds);
+    l.output_bits = last ? 32 : (w8a8 ? 8 : spec.activation_bits);
     fill_weights(l, rng);
     std::vector<Act> accs;
     accs.reserve(acts.size());
     for (const Act& a : acts) accs.push_back(accumulate(l, a));
-    acts = fit_stage(l, accs, spec.requant && !last, rng);
+    acts = fit_stage(l, accs, requant, rng);
     shape = l.output;
     bits = l.output_bits;
     m.layers.push_back(std::move(l));

@@ -24,6 +24,8 @@ struct SyntheticSpec {
   int last_weight_bits = 8;           // the logits layer
   int activation_bits = 2;            // every hidden activation
   bool requant = false;               // hidden outputs by requant (W8A8 style) instead of thresholds
+  int w8a8_layers = 0;                // mixed nets: the first N hidden conv/dense layers are W8A8
+                                      // (8-bit weights, requant to 8-bit levels), the rest as above
   std::vector<int> conv_channels = {16, 64};  // lenet: output channels of the convs (configs/lenet.toml)
   int kernel = 5;                     // lenet conv kernel
   int padding = 0;                    // lenet conv padding
@@ -38,6 +40,7 @@ struct SyntheticSpec {
 // -> dense 128 -> dense 10 (about 2.0M MACs).
 SyntheticSpec lenet_w1a2_spec();   // 8-bit first conv, binary weights, 2-bit activations
 SyntheticSpec lenet_w8a8_spec();   // 8-bit everything, requant outputs
+SyntheticSpec lenet_mixed_spec();  // conv1 W8A8 (requant to 8 bits), then W1A2 as lenet_w1a2
 SyntheticSpec mlp_w2a2_spec();     // 784-128-64-10, 2-bit dorefa weights and activations
 
 // Builds a model that passes validate(); the same spec and seed give the same model.

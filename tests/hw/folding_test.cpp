@@ -71,16 +71,16 @@ TEST(Folding, DefaultMeetsTargetAndFitsBudget) {
 
 TEST(Folding, PeThatDoesNotDivideIsRejectedNamingTheLayer) {
   Folding f = default_folding(lenet(), xc7z020());
-  std::string msg = error_of([&] { apply_overrides(lenet(), f, {{"conv1", 3, std::nullopt}}); });
+  std::string msg = error_of([&] { apply_overrides(lenet(), f, {{"conv1", 3, std::nullopt, std::nullopt}}); });
   EXPECT_NE(msg.find("conv1"), std::string::npos) << msg;
   EXPECT_NE(msg.find("PE 3 does not divide the 16 output channels"), std::string::npos) << msg;
-  msg = error_of([&] { apply_overrides(lenet(), f, {{"conv1", std::nullopt, 7}}); });
+  msg = error_of([&] { apply_overrides(lenet(), f, {{"conv1", std::nullopt, 7, std::nullopt}}); });
   EXPECT_NE(msg.find("SIMD 7 does not divide the fan-in 25"), std::string::npos) << msg;
 }
 
 TEST(Folding, UnknownLayerIsRejectedListingTheKnownOnes) {
   Folding f = default_folding(lenet(), xc7z020());
-  std::string msg = error_of([&] { apply_overrides(lenet(), f, {{"conv9", 1, 1}}); });
+  std::string msg = error_of([&] { apply_overrides(lenet(), f, {{"conv9", 1, 1, std::nullopt}}); });
   EXPECT_NE(msg.find("unknown layer 'conv9'"), std::string::npos) << msg;
   EXPECT_NE(msg.find(lenet().layers[0].name), std::string::npos) << msg;
 }
@@ -137,11 +137,97 @@ TEST(Folding, TomlAndJsonFollowTheSameRules) {
   }
 }
 
-TEST(Folding, RequantLayerIsUnsupported) {
+TEST(Folding, W8A8DefaultFoldingFitsWithDspsForTheLargestLayersAndLutsForTheRest) {
+  const qmodel::Model m = qmodel::make_synthetic_model(qmodel::lenet_w8a8_spec(), 2);
+  check_supported(m);  // requant stages are supported
+  const Device dev = xc7z020();
+  const Folding f = default_folding(m, dev);
+  const CostEstimate e = estimate_cost(m, f);
+  EXPECT_LE(e.total.dsp, dev.capacity.dsp);
+  EXPECT_LE(e.total.lut, dev.capacity.lut * 0.70);
+  int dsp_layers = 0, lut_layers = 0;
+  for (const auto& lf : f.layers) {
+    ASSERT_TRUE(lf.dsp.has_value()) << lf.layer;
+    (*lf.dsp ? dsp_layers : lut_layers)++;
+  }
+  // 220 DSPs cannot hold every 8 x 8 lane of a W8A8 LeNet at a useful rate: both kinds.
+  EXPECT_GE(dsp_layers, 1);
+  EXPECT_GE(lut_layers, 1);
+  // A layer left on LUT multipliers would not have fitted into the DSPs left over.
+  for (const auto& c : e.layers)
+    if (c.pe && !c.dsp) {
+      EXPECT_GT(double(c.pe) * c.simd, dev.capacity.dsp - e.total.dsp) << c.layer;
+    }
+}
+
+TEST(Folding, RequantLanesAreTheFewestThatKeepUpWithTheMvtu) {
+  const qmodel::Model m = qmodel::make_synthetic_model(qmodel::lenet_w8a8_spec(), 2);
+  const qmodel::Layer& conv2 = m.layers[2];  // fan-in 5*5*16 = 400
+  ASSERT_EQ(conv2.fan_in(), 400);
+  // SIMD 400: a beat every cycle, so every channel of the beat needs a lane.
+  EXPECT_EQ(estimate_mvu(conv2, 16, 400).requant.lanes, 16);
+  // SIMD 100: a beat every 4 cycles, 16 channels in 4 cycles: 4 lanes.
+  EXPECT_EQ(estimate_mvu(conv2, 16, 100).requant.lanes, 4);
+  EXPECT_EQ(estimate_mvu(conv2, 16, 1).requant.lanes, 1);
+  // Fields as wide as the layer's values need.
+  const RequantShape r = estimate_mvu(conv2, 4, 16).requant;
+  std::int64_t max_mult = 0;
+  for (auto v : conv2.requant_mult) max_mult = std::max<std::int64_t>(max_mult, v);
+  EXPECT_LT(max_mult, std::int64_t(1) << r.mult_bits);
+  EXPECT_GE(max_mult, std::int64_t(1) << (r.mult_bits - 1));
+}
+
+TEST(Folding, RequantMultiplierOrShiftOutOfRangeIsRejectedNamingLayerAndField) {
   qmodel::Model m = qmodel::make_synthetic_model(qmodel::lenet_w8a8_spec(), 2);
+  m.layers[2].requant_shift[5] = 63;
   std::string msg = error_of([&] { check_supported(m); });
-  EXPECT_NE(msg.find("unsupported layer"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("requant"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'conv2'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("requant_shift[5]"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("expected 1 .. 62, found 63"), std::string::npos) << msg;
+  m.layers[2].requant_shift[5] = 8;
+  m.layers[0].requant_mult[3] = 0;
+  msg = error_of([&] { check_supported(m); });
+  EXPECT_NE(msg.find("'conv1'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("requant_mult[3]"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("expected 1 .. 2147483647, found 0"), std::string::npos) << msg;
+}
+
+TEST(Folding, EightBitLayerThatFitsNoFoldingNamesTheLayerAndTheBindingResource) {
+  // 784 -> 2048 with 8-bit weights: 12.8 Mbit of weights, far beyond 140 BRAM36 (4.9 Mbit).
+  qmodel::SyntheticSpec s = qmodel::lenet_w8a8_spec();
+  s.topology = qmodel::SyntheticTopology::kMlp;
+  s.hidden = {2048};
+  s.calibration_images = 4;
+  const qmodel::Model m = qmodel::make_synthetic_model(s, 3);
+  const std::string msg = error_of([&] { default_folding(m, xc7z020()); });
+  EXPECT_NE(msg.find("no folding fits the xc7z020"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("binding resource BRAM36"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("layer 'fc1' (#0)"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("8-bit weights"), std::string::npos) << msg;
+}
+
+TEST(Folding, FileMayChooseDspOrLutMultipliersForEightBitLayersOnly) {
+  const qmodel::Model m = qmodel::make_synthetic_model(qmodel::lenet_w8a8_spec(), 2);
+  const fs::path f = temp_file("dsp.toml", "[conv1]\npe = 4\nsimd = 25\ndsp = false\n");
+  auto ov = read_folding_file(f);
+  ASSERT_EQ(ov.size(), 1u);
+  ASSERT_TRUE(ov[0].dsp.has_value());
+  EXPECT_FALSE(*ov[0].dsp);
+  Folding folded = apply_overrides(m, default_folding(m, xc7z020()), ov);
+  EXPECT_FALSE(folding_uses_dsp(m.layers[0], *folded.find("conv1")));
+  const LayerCost conv1 = estimate_cost(m, folded).layers[1];  // layers[0] is the input stream
+  EXPECT_FALSE(conv1.dsp);
+  EXPECT_EQ(conv1.resources.dsp, double(conv1.requant.dsp_per_lane() * conv1.requant.lanes));  // requant's only
+  fs::remove(f);
+  // dsp = true on binary weights is refused, naming the layer.
+  const fs::path g = temp_file("dsp_bad.json", R"({"conv2": {"dsp": true}})");
+  const std::string msg = error_of([&] { apply_overrides(lenet(), default_folding(lenet(), xc7z020()), read_folding_file(g)); });
+  EXPECT_NE(msg.find("conv2"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("dsp = true needs 8-bit weights"), std::string::npos) << msg;
+  fs::remove(g);
+  const fs::path h = temp_file("dsp_type.json", R"({"conv1": {"dsp": 1}})");
+  EXPECT_NE(error_of([&] { read_folding_file(h); }).find("conv1.dsp must be true or false"), std::string::npos);
+  fs::remove(h);
 }
 
 TEST(Folding, MaxPoolWithStrideUnlikeKernelIsUnsupported) {

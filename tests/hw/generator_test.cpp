@@ -237,5 +237,125 @@ TEST(Generator, DenseAfterPoolGetsAWidthConverterWhenSimdDiffers) {
   fs::remove(folding);
 }
 
+qmodel::SyntheticSpec small(qmodel::SyntheticSpec s) {
+  s.conv_channels = {4, 8};
+  s.kernel = 3;
+  s.hidden = {16};
+  s.calibration_images = 64;
+  return s;
+}
+
+TEST(Generator, RequantLayerIsARawMvtuFollowedByARequantStageWithItsParameterImage) {
+  qmodel::Model m = qmodel::make_synthetic_model(small(qmodel::lenet_w8a8_spec()), 3);
+  fs::path dir = fresh_dir("w8a8");
+  fs::path folding = dir.string() + ".toml";
+  // conv2: SIMD 36 of fan-in 36 (a beat per cycle): every channel of the beat needs a lane;
+  // fc1: SIMD 8 of 128 (a beat every 16 cycles): one lane does.
+  util::write_file_atomic(folding, "[conv2]\npe = 4\nsimd = 36\n[fc1]\npe = 4\nsimd = 8\n");
+  CompileOptions o;
+  o.out_dir = dir;
+  o.folding_file = folding;
+  compile_design(m, o);
+  const auto chain = stream_chain(parse_instances(util::read_file_text(dir / "top.sv")));
+  std::vector<Instance> rq;
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    if (chain[i].module != "requant") continue;
+    rq.push_back(chain[i]);
+    ASSERT_GE(i, 1u);
+    // Straight from the mvtu, which emits raw accumulators of the same width.
+    EXPECT_EQ(chain[i - 1].module, "mvtu");
+    EXPECT_EQ(chain[i - 1].params.at("OUTPUT_MODE"), "1");
+    EXPECT_EQ(chain[i - 1].params.at("ACC_BITS"), chain[i].params.at("ACC_BITS"));
+    EXPECT_EQ(chain[i - 1].params.at("PE"), chain[i].params.at("PE"));
+    EXPECT_EQ(chain[i].params.at("OUT_BITS"), "8");
+    EXPECT_EQ(chain[i + 1].module, "axis_fifo");
+  }
+  ASSERT_EQ(rq.size(), 3u);  // conv1, conv2, fc1; fc2 ends in logits
+  EXPECT_EQ(rq[1].params.at("LANES"), "4");
+  EXPECT_EQ(rq[2].params.at("LANES"), "1");
+  // Parameter image: (MH/PE) * (PE/LANES) words of LANES * (bias + mult + 6) bits.
+  auto j = nlohmann::json::parse(util::read_file_text(dir / "design.json"));
+  int seen = 0;
+  for (const auto& l : j["layers"]) {
+    if (l.value("output_stage", "") != "requant") continue;
+    ++seen;
+    const auto& r = l["requant"];
+    const int lanes = r["lanes"], pe = l["pe"], pw = r["bias_bits"].get<int>() + r["mult_bits"].get<int>() + 6;
+    const fs::path img = dir / r["param_file"].get<std::string>();
+    ASSERT_TRUE(fs::exists(img)) << img;
+    int channels = 0;
+    for (const auto& ml : m.layers)
+      if (ml.name == l["layer"]) channels = ml.out_channels();
+    EXPECT_EQ(line_count(img), std::size_t(channels / pe * (pe / lanes))) << img;
+    std::ifstream in(img);
+    std::string first;
+    std::getline(in, first);
+    EXPECT_EQ(first.size(), std::size_t((lanes * pw + 3) / 4)) << img;
+    EXPECT_TRUE(l.contains("dsp"));
+  }
+  EXPECT_EQ(seen, 3);
+  EXPECT_TRUE(fs::exists(dir / "rtl" / "requant.sv"));
+  fs::remove_all(dir);
+  fs::remove(folding);
+}
+
+TEST(Generator, MixedNetworkChainsRequantAndThresholdLayers) {
+  qmodel::Model m = qmodel::make_synthetic_model(small(qmodel::lenet_mixed_spec()), 3);
+  ASSERT_EQ(m.layers[0].output_kind, qmodel::OutputKind::kRequant);
+  ASSERT_EQ(m.layers[2].output_kind, qmodel::OutputKind::kThresholds);
+  fs::path dir = fresh_dir("mixed");
+  CompileOptions o;
+  o.out_dir = dir;
+  compile_design(m, o);
+  const auto chain = stream_chain(parse_instances(util::read_file_text(dir / "top.sv")));
+  std::vector<std::string> mvtu_in_bits, modules;
+  for (const auto& i : chain) {
+    if (i.module != "axis_fifo" && i.module != "axis_width_converter") modules.push_back(i.module);
+    if (i.module == "mvtu") mvtu_in_bits.push_back(i.params.at("IN_BITS"));
+  }
+  // conv1 W8A8 -> 8-bit levels through pool1 into conv2 (binary weights x 8-bit inputs).
+  EXPECT_EQ(modules, (std::vector<std::string>{"sliding_window", "mvtu", "requant", "maxpool", "sliding_window", "mvtu",
+                                               "maxpool", "mvtu", "mvtu", "logits_argmax"}));
+  ASSERT_EQ(mvtu_in_bits.size(), 4u);
+  EXPECT_EQ(mvtu_in_bits[1], "8");
+  EXPECT_EQ(mvtu_in_bits[2], "2");
+  fs::remove_all(dir);
+}
+
+TEST(Generator, RequantValueOutsideTheRangeFailsBeforeWritingAnything) {
+  qmodel::Model m = qmodel::make_synthetic_model(small(qmodel::lenet_w8a8_spec()), 3);
+  // In a model file: the loader (what `dorefa compile` reads it with) names file, layer, field, range.
+  fs::path dir = fresh_dir("badrq");
+  fs::create_directories(dir);
+  qmodel::Model bad = m;
+  bad.layers[2].requant_shift[1] = 63;
+  const fs::path file = dir / "bad.dqm";
+  const auto bytes = qmodel::encode_model(bad);
+  util::write_file_atomic(file, std::span<const std::uint8_t>(bytes));
+  try {
+    qmodel::load_model(file);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    const std::string w = e.what();
+    EXPECT_NE(w.find(file.string()), std::string::npos) << w;
+    EXPECT_NE(w.find("'conv2': requant_shift[1]"), std::string::npos) << w;
+    EXPECT_NE(w.find("expected 1 .. 62, found 63"), std::string::npos) << w;
+  }
+  fs::remove_all(dir);
+  // In memory (no loader in between): compile_design refuses it before writing.
+  bad = m;
+  bad.layers[0].requant_mult[2] = -5;
+  CompileOptions o;
+  o.out_dir = dir;
+  try {
+    compile_design(bad, o);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("requant_mult[2]"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("expected 1 .. 2147483647, found -5"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir));
+}
+
 }  // namespace
 }  // namespace dorefa::hw

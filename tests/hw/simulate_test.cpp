@@ -88,5 +88,39 @@ TEST(Simulate, MlpWithMultiBitWeightsAndWidthConvertersIsBitExact) {
   EXPECT_GT(r.accuracy, 0.0);
 }
 
+// W8A8: every hidden layer an 8 x 8-bit mvtu (DSP48 and LUT lanes both) into a requant
+// stage; the mixed net feeds conv1's 8-bit levels into binary weights. Short runs: the
+// requant arithmetic's edges are the RTL testbench's (rtl/tb/requant_tb.cpp).
+TEST(Simulate, W8A8AndMixedLenetsAreBitExactWithRandomStalls) {
+  for (const bool mixed : {false, true}) {
+    qmodel::SyntheticSpec s = mixed ? qmodel::lenet_mixed_spec() : qmodel::lenet_w8a8_spec();
+    s.conv_channels = {4, 8};
+    s.kernel = 3;
+    s.hidden = {16};
+    s.calibration_images = 64;
+    qmodel::Model m = qmodel::make_synthetic_model(s, 8);
+    const fs::path dir = design_dir(mixed ? "mixed" : "w8a8");
+    // W8A8: conv1 on DSP48 lanes, conv2 on LUT multipliers with 2 requant lanes for PE 4
+    // (a beat every 2 cycles), fc1 one lane.
+    const std::string folding = mixed ? "" : "[conv1]\npe = 4\nsimd = 9\ndsp = true\n"
+                                             "[conv2]\npe = 4\nsimd = 18\ndsp = false\n"
+                                             "[fc1]\npe = 2\nsimd = 20\n";
+    DesignInfo d = compile_to(m, dir, folding);
+    SimOptions o;
+    o.design_dir = dir;
+    o.images = 40;
+    o.stall_in = 0.3;
+    o.stall_out = 0.3;
+    o.steady_images = 6;
+    o.seed = 9;
+    SimReport r = simulate_design(o);
+    EXPECT_EQ(r.mismatches, 0u) << (r.first_mismatches.empty() ? "" : r.first_mismatches[0].what);
+    EXPECT_EQ(r.outputs_checked, 1u + 6u + 40u);
+    EXPECT_DOUBLE_EQ(r.accuracy, r.reference_accuracy);
+    EXPECT_GE(r.ideal_ratio(), 0.9) << (mixed ? "mixed" : "w8a8");
+    (void)d;
+  }
+}
+
 }  // namespace
 }  // namespace dorefa::hw
