@@ -87,18 +87,22 @@ module requant #(
     end
   end
 
+  genvar gi;
   generate
     if (K > 1) begin : g_hold
-      // Groups 1 .. K-1 of the beat taken with group 0.
-      logic [PE*ACC_BITS-1:0] hold;
+      // Groups 1 .. K-1 of the beat taken with group 0, as an array: indexing it is a
+      // K:1 mux (a variable part-select of the flat beat would synthesize as a shifter).
+      logic [GA-1:0] hold[0:K-1];
       logic hold_last;
-      always_ff @(posedge clk) begin
-        if (s_axis_tvalid && s_axis_tready) begin
-          hold <= s_axis_tdata;
-          hold_last <= s_axis_tlast;
+      for (gi = 0; gi < K; gi = gi + 1) begin : g_grp
+        always_ff @(posedge clk) begin
+          if (s_axis_tvalid && s_axis_tready) hold[gi] <= s_axis_tdata[gi*GA+:GA];
         end
       end
-      assign x0 = (k0 == '0) ? s_axis_tdata[GA-1:0] : hold[k0*GA+:GA];
+      always_ff @(posedge clk) begin
+        if (s_axis_tvalid && s_axis_tready) hold_last <= s_axis_tlast;
+      end
+      assign x0 = (k0 == '0) ? s_axis_tdata[GA-1:0] : hold[k0];
       assign tl0 = (k0 == '0) ? s_axis_tlast : hold_last;
     end else begin : g_nohold
       assign x0 = s_axis_tdata;
@@ -207,13 +211,13 @@ module requant #(
   logic [PE*OUT_BITS-1:0] beat;
   generate
     if (K > 1) begin : g_asm
-      logic [PE*OUT_BITS-1:0] asm_q;
-      always_comb begin
-        beat = asm_q;
-        beat[k4*GO+:GO] = o5;
-      end
-      always_ff @(posedge clk) begin
-        if (en && v4) asm_q <= beat;
+      // Group slots written by decoded enables, the last group taken straight into the beat.
+      for (gi = 0; gi < K; gi = gi + 1) begin : g_slot
+        logic [GO-1:0] slot_q;
+        always_ff @(posedge clk) begin
+          if (en && v4 && k4 == KW'(gi)) slot_q <= o5;
+        end
+        assign beat[gi*GO+:GO] = (k4 == KW'(gi)) ? o5 : slot_q;
       end
     end else begin : g_noasm
       /* verilator lint_off UNUSEDSIGNAL */

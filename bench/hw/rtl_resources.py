@@ -4,7 +4,8 @@ docs' tables (docs/rtl/README.md table "rtl-resources", docs/rtl/mvtu.md table
 "mvtu-resources", each module page's "<module>-resources") through
 scripts/write_doc_table.py: every resource figure in docs/rtl/ comes from here.
 Each case runs rtl/tb/synth_stats.py --json (Yosys 0.23 synth_xilinx, random memory
-images); a run takes several minutes on one core. Usage: bench/hw/rtl_resources.py"""
+images); a run takes several minutes on one core.
+Usage: bench/hw/rtl_resources.py [--only MODULE]   (--only: just MODULE's own page table)"""
 import json
 import os
 import subprocess
@@ -49,12 +50,22 @@ CASES = {
               dict(CHANNELS=64, ELEM_BITS=2, SIMD=16, IN_H=8, IN_W=8, KERNEL=2)),
     "logits_pe1": ("logits_argmax", "10 classes, PE 1, 24-bit accumulators",
                    dict(NUM_CLASSES=10, PE=1, ACC_BITS=24, EMIT_SCORES=1)),
+    # W8A8 PTQ-style fields (fold_requant: mult in [2^30, 2^31), shift ~ 40).
+    "rq_conv2": ("requant", "W8A8 LeNet conv2: `CHANNELS 64, PE 16, LANES 4, ACC 22, BIAS 20, MULT 31, SHIFT_MAX 45`",
+                 dict(CHANNELS=64, PE=16, LANES=4, ACC_BITS=22, BIAS_BITS=20, MULT_BITS=31, SHIFT_MAX=45, OUT_BITS=8)),
+    "rq_one": ("requant", "one lane for PE 8 (`K = 8`): `CHANNELS 128, PE 8, LANES 1, ACC 22, BIAS 20, MULT 31`",
+               dict(CHANNELS=128, PE=8, LANES=1, ACC_BITS=22, BIAS_BITS=20, MULT_BITS=31, SHIFT_MAX=45, OUT_BITS=8)),
+    "rq_full": ("requant", "the whole model range: `PE 4, LANES 4, ACC 32, BIAS 32, MULT 31, SHIFT_MAX 62`",
+                dict(CHANNELS=16, PE=4, LANES=4, ACC_BITS=32, BIAS_BITS=32, MULT_BITS=31, SHIFT_MAX=62, OUT_BITS=8)),
+    "rq_narrow": ("requant", "synthetic-style fields: `PE 4, LANES 4, ACC 20, BIAS 16, MULT 24, SHIFT_MAX 30`",
+                  dict(CHANNELS=16, PE=4, LANES=4, ACC_BITS=20, BIAS_BITS=16, MULT_BITS=24, SHIFT_MAX=30, OUT_BITS=8)),
 }
 README_ROWS = ["conv2_window", "conv2_quarter", "fc1", "pool1", "logits", "fifo", "wc"]
 MVTU_ROWS = ["conv1", "conv2_quarter", "conv2", "fc1", "fc2_dsp", "fc2_lut", "w4"]
 # Each module's own page (docs/rtl/<module>.md, table "<module>-resources").
 PAGE_ROWS = {"axis_fifo": ["fifo"], "axis_width_converter": ["wc_up", "wc"], "logits_argmax": ["logits_pe1", "logits"],
-             "maxpool": ["pool1_16", "pool1", "pool2"], "sliding_window": ["conv1_window", "conv2_window"]}
+             "maxpool": ["pool1_16", "pool1", "pool2"], "sliding_window": ["conv1_window", "conv2_window"],
+             "requant": ["rq_conv2", "rq_one", "rq_full", "rq_narrow"]}
 
 
 def run(key):
@@ -73,7 +84,22 @@ def write(doc, name, lines):
                    input="\n".join(lines) + "\n", text=True, check=True)
 
 
+def write_page(module, results):
+    lines = ["| parameters | LUT | LUTRAM | FF | BRAM36 | DSP | sta |", "| --- | --: | --: | --: | --: | --: | --: |"]
+    for k in PAGE_ROWS[module]:
+        r = results[k]
+        sta = f"{r['sta_ns']:.1f} ns" if r["sta_ns"] else "–"
+        lines.append(f"| {CASES[k][1]} | {r['lut']} | {r['lutram']} | {r['ff']} | {r['bram36']:g} | {r['dsp']} | {sta} |")
+    write(module + ".md", module + "-resources", lines)
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--only":
+        module = sys.argv[2]
+        if module not in PAGE_ROWS:
+            sys.exit(f"error: --only {module}: expected one of {', '.join(PAGE_ROWS)}")
+        write_page(module, {k: run(k) for k in PAGE_ROWS[module]})
+        return
     keys = README_ROWS + MVTU_ROWS + [k for rows in PAGE_ROWS.values() for k in rows]
     results = {k: run(k) for k in dict.fromkeys(keys)}
     lines = ["| module | representative parameters | LUT | LUTRAM | FF | BRAM36 | DSP |",
@@ -90,13 +116,8 @@ def main():
         sta = f"{r['sta_ns']:.1f} ns" if r["sta_ns"] else "–"
         lines.append(f"| {CASES[k][1]} | {r['lut']} | {r['lutram']} | {r['ff']} | {r['bram36']:g} | {r['dsp']} | {sta} |")
     write("mvtu.md", "mvtu-resources", lines)
-    for module, rows in PAGE_ROWS.items():
-        lines = ["| parameters | LUT | LUTRAM | FF | BRAM36 | DSP | sta |", "| --- | --: | --: | --: | --: | --: | --: |"]
-        for k in rows:
-            r = results[k]
-            sta = f"{r['sta_ns']:.1f} ns" if r["sta_ns"] else "–"
-            lines.append(f"| {CASES[k][1]} | {r['lut']} | {r['lutram']} | {r['ff']} | {r['bram36']:g} | {r['dsp']} | {sta} |")
-        write(module + ".md", module + "-resources", lines)
+    for module in PAGE_ROWS:
+        write_page(module, results)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,10 @@ def mem_files(module, p, tmp):
             write("THRESH_FILE", p["PE"] * ((1 << p["OUT_BITS"]) - 1) * p["ACC_BITS"], nf)
     if module == "logits_argmax":
         write("PARAM_FILE", 96, p["NUM_CLASSES"])
+    if module == "requant":
+        lanes, pe = p.get("LANES", 2), p.get("PE", 4)
+        write("PARAM_FILE", lanes * (p.get("BIAS_BITS", 16) + p.get("MULT_BITS", 24) + 6),
+              p.get("CHANNELS", 8) // pe * (pe // lanes))
     return files
 
 

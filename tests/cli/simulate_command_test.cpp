@@ -46,5 +46,25 @@ TEST(SimulateCommand, MissingVerilatorIsAnInternalFault) {
   EXPECT_TRUE(r.says("verilator")) << r.err;
 }
 
+// A W8A8 model from `dorefa synthetic` through compile and simulate: the requant stages
+// and the 8 x 8-bit lanes (DSP48 and LUT) bit-exact against the runtime. A slow folding
+// keeps the Verilator build small; a few images keep it short.
+TEST(SimulateCommand, SyntheticW8A8ModelCompilesAndSimulatesBitExact) {
+  TempDir t;
+  CliResult m = run_dorefa({"synthetic", "lenet-w8a8", "--out", (t / "w8a8.dqm").string(), "--seed", "3"});
+  ASSERT_EQ(m.exit_code, 0) << describe(m);
+  write_text(t / "fold.toml",
+             "[conv1]\npe = 2\nsimd = 25\n[conv2]\npe = 4\nsimd = 16\ndsp = false\n"
+             "[fc1]\npe = 2\nsimd = 32\n[fc2]\npe = 1\nsimd = 16\n");
+  CliResult c = run_dorefa({"compile", (t / "w8a8.dqm").string(), "--out", (t / "d").string(), "--folding",
+                            (t / "fold.toml").string()});
+  ASSERT_EQ(c.exit_code, 0) << describe(c);
+  const std::string design = slurp(t / "d" / "design.json");
+  EXPECT_NE(design.find("\"output_stage\": \"requant\""), std::string::npos);
+  CliResult s = run_dorefa({"simulate", (t / "d").string(), "--images", "6", "--steady-images", "3"});
+  ASSERT_EQ(s.exit_code, 0) << describe(s);
+  EXPECT_TRUE(s.says("mismatches  0")) << s.out;
+}
+
 }  // namespace
 }  // namespace dorefa::cli_test
