@@ -13,6 +13,9 @@ set(CMAKE_CXX_COMPILER ${DOREFA_ARMHF_TRIPLE}-g++)
 # The Zynq-7020's Cortex-A9: NEON (its integer SIMD is what the NEON kernels use), VFPv3,
 # hard-float ABI (the PYNQ v2.6 image is Ubuntu 18.04 armhf).
 set(DOREFA_ARMHF_FLAGS "-mcpu=cortex-a9 -mfpu=neon -mfloat-abi=hard")
+# -Wno-psabi: GCC notes that std::map iterators are passed differently than before GCC 7.1;
+# irrelevant to a static binary that links nothing built by an older compiler.
+string(APPEND DOREFA_ARMHF_FLAGS " -Wno-psabi")
 set(CMAKE_C_FLAGS_INIT "${DOREFA_ARMHF_FLAGS}")
 set(CMAKE_CXX_FLAGS_INIT "${DOREFA_ARMHF_FLAGS}")
 # Fully static: the cross glibc is 2.36 but the board's is 2.27, so a dynamically linked

@@ -1,6 +1,12 @@
 // `dorefa simulate DIR --data mnist [--images N] [--seed S]`: cycle-accurate Verilator
 // simulation of a compiled design on real images, checked bit for bit against the CPU.
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <memory>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -66,6 +72,22 @@ void run_system_simulate(const hw::SystemSimOptions& o, bool require_pass) {
                 ErrorKind::kInternal);
 }
 
+// --serve: the Verilated system_top as a device on stdin/stdout (hw/system_harness.hpp) for
+// host code and the Python driver's tests. exec, so the pipes are the simulator's own.
+void serve_system(const std::string& dir, const hw::SystemServeOptions& o) {
+  const std::filesystem::path binary = hw::build_system_model(dir);
+  const std::vector<std::string> argv = hw::system_serve_argv(binary, o);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  std::fflush(stdout);
+  // $readmemh paths in the generated Verilog are relative to the design folder.
+  if (::chdir(dir.c_str()) != 0)
+    throw Error(dir, fmt::format("cannot enter the design folder: {}", std::strerror(errno)));
+  ::execv(args[0], args.data());
+  throw Error(args[0], fmt::format("cannot start the simulation server: {}", std::strerror(errno)), ErrorKind::kInternal);
+}
+
 const CommandRegistration kRegistration(61, [](CLI::App& root) {
   auto o = std::make_shared<hw::SimOptions>();
   auto exact = std::make_shared<bool>(true);
@@ -90,7 +112,26 @@ const CommandRegistration kRegistration(61, [](CLI::App& root) {
       ->check(CLI::Range(0.01, 1.0))->capture_default_str()->group("System simulation");
   cmd->add_option("--ddr-max-latency", so->ddr_max_latency, "With --system: largest DDR latency per burst (cycles)")
       ->check(CLI::Range(0, 100000))->capture_default_str()->group("System simulation");
-  cmd->callback([o, exact, dir, out, system, so] {
+  auto serve = std::make_shared<bool>(false);
+  auto serve_opts = std::make_shared<hw::SystemServeOptions>();
+  auto ddr_mb = std::make_shared<std::size_t>(64);
+  cmd->add_flag("--serve", *serve,
+                "Run the board top as a device server on stdin/stdout for host code (protocol: "
+                "src/hw/system_harness.hpp); --seed and --ddr-* apply")
+      ->group("System simulation");
+  cmd->add_option("--ddr-mb", *ddr_mb, "With --serve: size of the simulated DDR window at 0x10000000 (MB)")
+      ->check(CLI::Range(1, 3840))->capture_default_str()->group("System simulation");
+  cmd->callback([o, exact, dir, out, system, so, serve, serve_opts, ddr_mb] {
+    if (*serve) {
+      serve_opts->seed = o->seed;
+      serve_opts->ddr_bytes = *ddr_mb << 20;
+      serve_opts->ddr_ready = so->ddr_ready;
+      serve_opts->ddr_valid = so->ddr_valid;
+      serve_opts->ddr_max_latency = so->ddr_max_latency;
+      serve_opts->ddr_min_latency = std::min(serve_opts->ddr_min_latency, so->ddr_max_latency);
+      serve_system(*dir, *serve_opts);
+      return;
+    }
     if (*system) {
       so->design_dir = *dir;
       so->results_json = *out;

@@ -161,7 +161,10 @@ std::string regmap_cpp_header(const RegisterMap& m) {
   s += "\n// STATUS.ERROR values\nenum class ErrorCode : std::uint32_t {\n";
   for (const auto& e : m.error_codes)
     s += fmt::format("  k{} = {},  // {}\n", camel(e.name.substr(4)), e.value, e.description);
-  s += "};\n\n}  // namespace dorefa_regs\n";
+  s += "};\n\n// The name of a STATUS.ERROR value (\"ERR_...\"), for messages; nullptr if unknown.\n"
+       "inline constexpr const char* error_code_name(std::uint32_t code) {\n  switch (code) {\n";
+  for (const auto& e : m.error_codes) s += fmt::format("    case {}: return \"{}\";\n", e.value, e.name);
+  s += "    default: return nullptr;\n  }\n}\n\n}  // namespace dorefa_regs\n";
   return s;
 }
 

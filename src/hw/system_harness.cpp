@@ -22,7 +22,7 @@ struct Batch {
 
 // Argument handling shaped like sim_harness.cpp's: each harness is one self-contained
 // text that Verilator compiles in the design folder, so the two share no code.
-int main(int argc, char** argv) {
+int test_main(int argc, char** argv) {
   if (argc < 13) {
     std::fprintf(stderr, "usage: %s IMAGES RESULTS N IMAGE_BYTES CLASSES SEED P_READY P_VALID MIN_LAT MAX_LAT TIMEOUT CLASS_ONLY_N\n", argv[0]);
     return 2;
@@ -171,6 +171,136 @@ int main(int argc, char** argv) {
 }
 )HARNESS";
 
+// The device server (`serve` as the first argument): the same Verilated system_top, DDR
+// model and checker, driven by requests on stdin instead of a fixed sequence, so host code
+// (src/board/sim_backend.cpp, the Python driver's pynq stand-in) runs against the real RTL.
+// Protocol in system_harness.hpp.
+const char* kServe = R"HARNESS(
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The DDR bytes [addr, addr + n), or an exception naming the range.
+std::uint8_t* ddr_range(dorefa_axi_sim::DdrModel& ddr, std::uint64_t addr, std::uint64_t n) {
+  if (addr < ddr.base() || addr + n > std::uint64_t(ddr.base()) + ddr.size())
+    throw std::runtime_error("address range [" + std::to_string(addr) + ", " + std::to_string(addr + n) +
+                             ") is outside the simulated DDR [" + std::to_string(ddr.base()) + ", " +
+                             std::to_string(std::uint64_t(ddr.base()) + ddr.size()) + ")");
+  return n ? ddr.at(std::uint32_t(addr)) : nullptr;
+}
+
+}  // namespace
+
+int serve_main(int argc, char** argv) {
+  using namespace dorefa_axi_sim;
+  if (argc < 9) {
+    std::fprintf(stderr, "usage: %s serve DDR_BASE DDR_BYTES SEED P_READY P_VALID MIN_LAT MAX_LAT\n", argv[0]);
+    return 2;
+  }
+  const std::uint32_t base = std::uint32_t(std::strtoul(argv[2], nullptr, 10));
+  const std::size_t bytes = std::size_t(std::strtoull(argv[3], nullptr, 10));
+  DdrConfig cfg;
+  cfg.seed = std::strtoull(argv[4], nullptr, 10);
+  cfg.p_addr_ready = cfg.p_wready = std::atof(argv[5]);
+  cfg.p_rvalid = cfg.p_bvalid = std::atof(argv[6]);
+  cfg.min_latency = std::atoi(argv[7]);
+  cfg.max_latency = std::atoi(argv[8]);
+  DdrModel ddr(base, bytes, cfg);
+  auto ctx = std::make_unique<VerilatedContext>();
+  ctx->commandArgs(1, argv);
+  auto top = std::make_unique<Vsystem_top>(ctx.get());
+  Bench<Vsystem_top> b(*top, ddr, cfg.seed + 1, AxiLimits{});
+  top->clk = 0;
+  b.reset(16);
+  b.idle(16);
+  std::printf("ready %u %zu\n", base, bytes);
+  std::fflush(stdout);
+
+  std::string line, reply;
+  while (std::getline(std::cin, line)) {
+    std::istringstream in(line);
+    std::string cmd;
+    in >> cmd;
+    reply = "ok";
+    try {
+      if (cmd == "r") {
+        std::uint32_t off = 0;
+        if (!(in >> off)) throw std::runtime_error("usage: r OFFSET");
+        reply += " " + std::to_string(b.read_reg(off));
+      } else if (cmd == "w") {
+        std::uint32_t off = 0, value = 0;
+        if (!(in >> off >> value)) throw std::runtime_error("usage: w OFFSET VALUE");
+        b.write_reg(off, value);
+      } else if (cmd == "wm") {
+        std::uint64_t addr = 0;
+        std::string hex;
+        if (!(in >> addr >> hex) || hex.size() % 2) throw std::runtime_error("usage: wm ADDR HEX (even length)");
+        std::uint8_t* p = ddr_range(ddr, addr, hex.size() / 2);
+        for (std::size_t i = 0; i < hex.size(); i += 2) {
+          const int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
+          if (hi < 0 || lo < 0) throw std::runtime_error("wm: not a hex digit at " + std::to_string(i));
+          p[i / 2] = std::uint8_t(hi * 16 + lo);
+        }
+      } else if (cmd == "rm") {
+        std::uint64_t addr = 0, n = 0;
+        if (!(in >> addr >> n)) throw std::runtime_error("usage: rm ADDR N");
+        const std::uint8_t* p = ddr_range(ddr, addr, n);
+        static const char* digits = "0123456789abcdef";
+        reply.reserve(4 + 2 * n);
+        reply += ' ';
+        for (std::uint64_t i = 0; i < n; ++i) reply += digits[p[i] >> 4], reply += digits[p[i] & 15];
+      } else if (cmd == "tick") {
+        std::uint64_t n = 0;
+        if (!(in >> n)) throw std::runtime_error("usage: tick N");
+        b.idle(n);
+        reply += " " + std::to_string(b.cycles());
+      } else if (cmd == "cycles") {
+        reply += " " + std::to_string(b.cycles());
+      } else if (cmd == "fault") {
+        std::string dir;
+        std::uint32_t lo = 0, hi = 0;
+        if (!(in >> dir >> lo >> hi) || (dir != "read" && dir != "write"))
+          throw std::runtime_error("usage: fault read|write LO HI");
+        if (dir == "read") ddr.inject_read_error(lo, hi);
+        else ddr.inject_write_error(lo, hi);
+      } else if (cmd == "quit") {
+        // Let bursts in flight finish before the end-of-run check (a host may quit right
+        // after a time-out, with the device still draining).
+        for (int i = 0; i < 100000 && !ddr.quiet(); ++i) b.cycle();
+        b.idle(16);
+        b.checker().expect_all_closed(ddr.quiet());
+        for (const auto& m : b.checker().messages()) std::fprintf(stderr, "violation %s\n", m.c_str());
+        for (const auto& m : b.host().messages()) std::fprintf(stderr, "violation %s\n", m.c_str());
+        std::printf("bye %llu %llu\n", (unsigned long long)b.violations(),
+                    (unsigned long long)b.checker().error_responses());
+        std::fflush(stdout);
+        top->final();
+        return 0;
+      } else {
+        throw std::runtime_error("unknown request '" + cmd + "' (r, w, wm, rm, tick, cycles, fault, quit)");
+      }
+    } catch (const std::exception& e) {
+      reply = std::string("err ") + e.what();
+    }
+    std::fwrite(reply.data(), 1, reply.size(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+  }
+  top->final();
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "serve") return serve_main(argc, argv);
+  return test_main(argc, argv);
+}
+)HARNESS";
+
 // axi_sim.hpp without its include guard pragma (it becomes part of a main file).
 std::string embedded_axi_sim() {
   std::string s = axi_sim_source_text();
@@ -186,9 +316,9 @@ std::string system_harness_source() {
   if (const auto p = header.find("#pragma once\n"); p != std::string::npos) header.erase(p, 13);
   return "// Generated by `dorefa simulate --system` from src/hw/system_harness.cpp, src/hw/axi_sim.hpp and\n"
          "// src/hw/register_map.cpp. Do not edit.\n"
-         "#include <algorithm>\n#include <cstdlib>\n#include <memory>\n\n"
+         "#include <algorithm>\n#include <cstdlib>\n#include <iostream>\n#include <memory>\n#include <sstream>\n\n"
          "#include \"Vsystem_top.h\"\n#include \"verilated.h\"\n\n" +
-         embedded_axi_sim() + "\n" + header + kMain;
+         embedded_axi_sim() + "\n" + header + kMain + kServe;
 }
 
 }  // namespace dorefa::hw

@@ -33,7 +33,41 @@ std::uint32_t constant(const std::vector<RegConstant>& table, const std::string&
   throw Error("register map", fmt::format("no constant '{}'", name), ErrorKind::kInternal);
 }
 
+VerilatorBuild build_system(const fs::path& design_dir, const SystemDesign& sys) {
+  const fs::path sim_dir = design_dir / "sim";
+  fs::create_directories(sim_dir);
+  util::write_file_atomic(sim_dir / "system_harness.cpp", system_harness_source());
+  VerilatorOptions vo;
+  vo.top = sys.top;
+  for (const auto& s : sys.sources) vo.sources.push_back(design_dir / s);
+  vo.harness = sim_dir / "system_harness.cpp";
+  vo.obj_dir = design_dir / "obj_dir_system";
+  vo.binary_name = "Vsystem_top_sim";
+  vo.extra_flags = {"-I" + (design_dir / sys.include_dir).string()};
+  return build_verilator(vo);
+}
+
 }  // namespace
+
+fs::path build_system_model(const fs::path& design_dir) {
+  const fs::path dir = fs::absolute(design_dir);
+  return fs::absolute(build_system(dir, load_system_design(dir)).binary);
+}
+
+std::vector<std::string> system_serve_argv(const fs::path& binary, const SystemServeOptions& o) {
+  if (o.ddr_bytes == 0 || std::uint64_t(o.ddr_base) + o.ddr_bytes > 0x100000000ull || o.ddr_base % 4096)
+    throw Error("--ddr-mb", fmt::format("a simulated DDR of {} bytes at {:#x} must be 4 KB aligned and end below 4 GB",
+                                        o.ddr_bytes, o.ddr_base));
+  return {binary.string(),
+          "serve",
+          std::to_string(o.ddr_base),
+          std::to_string(o.ddr_bytes),
+          std::to_string(o.seed),
+          fmt::format("{}", o.ddr_ready),
+          fmt::format("{}", o.ddr_valid),
+          std::to_string(o.ddr_min_latency),
+          std::to_string(o.ddr_max_latency)};
+}
 
 bool SystemSimReport::passed() const {
   const auto bad_length = constant(shell_register_map().error_codes, "ERR_BAD_LENGTH");
@@ -61,16 +95,7 @@ SystemSimReport simulate_system(const SystemSimOptions& options, const qmodel::M
   auto reference = reference_async(model, ds);
 
   const fs::path sim_dir = o.design_dir / "sim";
-  fs::create_directories(sim_dir);
-  util::write_file_atomic(sim_dir / "system_harness.cpp", system_harness_source());
-  VerilatorOptions vo;
-  vo.top = sys.top;
-  for (const auto& s : sys.sources) vo.sources.push_back(o.design_dir / s);
-  vo.harness = sim_dir / "system_harness.cpp";
-  vo.obj_dir = o.design_dir / "obj_dir_system";
-  vo.binary_name = "Vsystem_top_sim";
-  vo.extra_flags = {"-I" + (o.design_dir / sys.include_dir).string()};
-  const VerilatorBuild build = build_verilator(vo);
+  const VerilatorBuild build = build_system(o.design_dir, sys);
 
   // Images as the host lays them out in DDR: each padded with zeros to IMAGE_BYTES.
   std::vector<std::uint8_t> padded(n * std::size_t(sys.image_bytes), 0);

@@ -71,6 +71,22 @@ struct SystemSimReport {
 // violations are reported, not thrown. Writes the results JSON atomically.
 SystemSimReport simulate_system(const SystemSimOptions& options, const qmodel::Model* model = nullptr);
 
+// Builds (or reuses, cached in DIR/obj_dir_system) the Verilated system_top with the
+// harness of system_harness.hpp; returns the binary. Run it with DIR as working directory.
+std::filesystem::path build_system_model(const std::filesystem::path& design_dir);
+
+// Options of the device server (`dorefa simulate DIR --serve`, system_harness.hpp).
+struct SystemServeOptions {
+  std::uint32_t ddr_base = 0x10000000u;   // inside the PYNQ-Z2's 512 MB, like a CMA buffer
+  std::size_t ddr_bytes = 64u << 20;
+  std::uint64_t seed = 1;
+  double ddr_ready = 0.7, ddr_valid = 0.7;
+  int ddr_min_latency = 8, ddr_max_latency = 120;
+};
+
+// The server's command line (binary first), for a design built by build_system_model.
+std::vector<std::string> system_serve_argv(const std::filesystem::path& binary, const SystemServeOptions& options);
+
 std::string system_report_json(const SystemSimReport& report, const SystemSimOptions& options);
 
 }  // namespace dorefa::hw

@@ -30,9 +30,10 @@ inline std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-// `dorefa ARGS...` with `env` added to (or, with an empty value, removed from) the
+// `PROGRAM ARGS...` with `env` added to (or, with an empty value, removed from) the
 // environment; stdout and stderr go through files so nothing can block on a full pipe.
-inline CliResult run_dorefa(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
+inline CliResult run_program(const std::string& program, const std::vector<std::string>& args,
+                             const std::map<std::string, std::string>& env = {}) {
   static int counter = 0;
   const fs::path base = fs::temp_directory_path() / ("dorefa_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   const fs::path out = base.string() + ".out", err = base.string() + ".err";
@@ -44,12 +45,12 @@ inline CliResult run_dorefa(const std::vector<std::string>& args, const std::map
     }
     if (!std::freopen(out.c_str(), "w", stdout) || !std::freopen(err.c_str(), "w", stderr)) ::_exit(99);
     std::vector<char*> argv;
-    std::string bin = DOREFA_CLI;
+    std::string bin = program;
     argv.push_back(bin.data());
     std::vector<std::string> copy = args;
     for (auto& a : copy) argv.push_back(a.data());
     argv.push_back(nullptr);
-    ::execv(bin.c_str(), argv.data());
+    ::execvp(bin.c_str(), argv.data());
     ::_exit(98);
   }
   int status = 0;
@@ -63,20 +64,27 @@ inline CliResult run_dorefa(const std::vector<std::string>& args, const std::map
   return r;
 }
 
+// `dorefa ARGS...`, as run_program.
+inline CliResult run_dorefa(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
+  return run_program(DOREFA_CLI, args, env);
+}
+
 // What a failed run printed, for assertion messages.
 inline std::string describe(const CliResult& r) {
   return "exit " + std::to_string(r.exit_code) + "\n--- stdout:\n" + r.out.substr(0, 4000) + "\n--- stderr:\n" + r.err.substr(0, 4000);
 }
 
 // The fixture from make_fixture.sh: tiny.toml, train/best.pt, model.dqm, design/.
+#ifdef CLI_FIXTURE_DIR
 inline fs::path fixture() { return fs::path(CLI_FIXTURE_DIR); }
+#endif
 
 // A fresh temp folder for one test, removed when the test ends.
 class TempDir {
  public:
   TempDir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() / (std::string("dorefa_cli_") + info->name() + "_" + std::to_string(::getpid()));
+    path_ = fs::temp_directory_path() / (std::string("dorefa_test_") + info->name() + "_" + std::to_string(::getpid()));
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
