@@ -24,6 +24,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist ca-certificates
   g++-arm-linux-gnueabihf qemu-user
+  python3 python3-numpy tcl
 )
 missing=()
 # npm may come with a Node.js that is not Debian's; install Debian's only when none is on PATH.
