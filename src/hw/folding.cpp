@@ -213,22 +213,24 @@ Folding default_folding(const qmodel::Model& model, const Device& device, const 
   for (const auto& l : model.layers)
     if (l.has_weights()) slowest = std::max(slowest, mvu_cycles(l, 1, 1));
   std::int64_t target = std::max<std::int64_t>(goal.target_cycles, model.input.elements());
-  std::string last_overflow;
-  for (;;) {
+  std::vector<int> acc_bits(model.layers.size(), 0);  // reads every weight: once per layer
+  for (std::size_t i = 0; i < model.layers.size(); ++i)
+    if (model.layers[i].has_weights()) acc_bits[i] = accumulator_bits(model.layers[i]);
+  // Per layer the cheapest PE x SIMD meeting `t` (else the fastest), then the DSPs.
+  auto fold_for = [&](std::int64_t t) {
     Folding f;
     for (std::size_t i = 0; i < model.layers.size(); ++i) {
       const Layer& l = model.layers[i];
       if (!l.has_weights()) continue;
       LayerFolding best{l.name, int(i), 1, 1, {}};
-      const int acc_bits = accumulator_bits(l);
       double best_cost = std::numeric_limits<double>::infinity();
       std::int64_t best_cycles = std::numeric_limits<std::int64_t>::max();
       bool best_meets = false;
       for (int pe : pe_choices(l)) {
         for (int simd : simd_choices(l)) {
           std::int64_t cyc = mvu_cycles(l, pe, simd);
-          bool meets = cyc <= target;
-          LayerCost c = estimate_mvu(l, pe, simd, std::nullopt, acc_bits);
+          bool meets = cyc <= t;
+          LayerCost c = estimate_mvu(l, pe, simd, std::nullopt, acc_bits[i]);
           // Resource-weighted cost: DSPs and BRAMs are scarcer than LUTs.
           double cost = c.resources.lut + c.resources.bram36 * 400 + c.resources.dsp * 250;
           bool better = false;
@@ -246,9 +248,30 @@ Folding default_folding(const qmodel::Model& model, const Device& device, const 
       f.layers.push_back(best);
     }
     assign_dsp(model, f, device, goal);
-    CostEstimate e = estimate_cost(model, f);
-    last_overflow = overflow(e.total, device, goal);
-    if (last_overflow.empty()) return f;
+    return f;
+  };
+  auto fits = [&](const Folding& f) { return overflow(estimate_cost(model, f).total, device, goal).empty(); };
+  std::string last_overflow;
+  std::int64_t failed = 0;  // the last target that did not fit
+  for (;;) {
+    Folding f = fold_for(target);
+    if (fits(f)) {
+      // The 25 % steps overshoot: bisect back towards the last target that did not fit.
+      std::int64_t lo = failed, hi = target;
+      while (lo > 0 && hi - lo > std::max<std::int64_t>(1, lo / 64)) {
+        const std::int64_t mid = lo + (hi - lo) / 2;
+        Folding g = fold_for(mid);
+        if (fits(g)) {
+          hi = mid;
+          f = std::move(g);
+        } else {
+          lo = mid;
+        }
+      }
+      return f;
+    }
+    failed = target;
+    last_overflow = overflow(estimate_cost(model, f).total, device, goal);
     if (target >= slowest) {
       // The slowest folding of every layer, to name what cannot fit.
       Folding slow;

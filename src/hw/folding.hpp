@@ -73,9 +73,10 @@ std::vector<FoldingOverride> read_folding_file(const std::filesystem::path& path
 
 // The default folding: per layer the cheapest (estimated LUTs) PE x SIMD meeting the
 // target cycles, DSP48s for the 8-bit x 8-bit lanes while they last (largest layers
-// first, LUT multipliers for the rest); the target is relaxed step by step until the
-// estimate fits the goal's budget. Throws dorefa::Error when even the slowest folding
-// does not fit, naming the binding resource and the layer that uses most of it.
+// first, LUT multipliers for the rest); the target is relaxed in 25 % steps, then
+// bisected back to the least that fits the goal's budget. Throws dorefa::Error when even
+// the slowest folding does not fit, naming the binding resource and the layer that uses
+// most of it.
 Folding default_folding(const qmodel::Model& model, const Device& device, const FoldingGoal& goal = {});
 
 // Decides LayerFolding::dsp where it is unset: DSP48s for the multiply lanes of the layers
