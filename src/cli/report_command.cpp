@@ -1,5 +1,6 @@
-// `dorefa report RUN_DIR [--power-log F] [--board-log B]`: regenerates a run's report,
-// with the measured board power when a USB meter log is given (docs/power-model.md).
+// `dorefa report RUN_DIR [--power-log F] [--board-log B] [--vivado DIR]`: regenerates a run's
+// report, with the measured board power when a USB meter log is given (docs/power-model.md)
+// and Vivado's figures when a board build's overlay folder is given (docs/board/vivado.md).
 #include <memory>
 
 #include <fmt/format.h>
@@ -21,6 +22,14 @@ void run_report(const report::RunReportOptions& o) {
                "({} images, {:.1f} s)\n",
                r.measured->idle_w, r.measured->busy_w, r.measured->inference_w(),
                r.measured->inference_energy_per_image_uj(), r.measured->images, r.measured->busy_seconds);
+  if (r.vivado) {
+    const auto& v = *r.vivado;
+    fmt::print("Vivado (board build) {:.0f} LUT ({:.1f}%), {:.0f} FF, {:.1f} BRAM tiles, {:.0f} DSP; WNS {:.3f} ns, "
+               "WHS {:.3f} ns ({}); {:.3f} W on chip\n",
+               v.utilization.lut.used, v.utilization.lut.percent(), v.utilization.ff.used, v.utilization.bram_tile.used,
+               v.utilization.dsp.used, v.timing.wns_ns, v.timing.whs_ns, v.timing.met() ? "met" : "NOT MET",
+               v.power.total_w);
+  }
   fmt::print("report: {}\n", r.report_html.string());
 }
 
@@ -29,14 +38,19 @@ const CommandRegistration kRegistration(90, [](CLI::App& root) {
   auto dir = std::make_shared<std::string>();
   auto log = std::make_shared<std::string>();
   auto board = std::make_shared<std::string>();
-  auto* cmd = root.add_subcommand("report", "Regenerate a run's report, with measured board power from a meter log");
+  auto vivado = std::make_shared<std::string>();
+  auto* cmd = root.add_subcommand("report", "Regenerate a run's report, with measured board power from a meter log and a board build's Vivado reports");
   cmd->add_option("run_dir", *dir, "Run folder of `dorefa run` (holds summary.json)")->required()->check(CLI::ExistingDirectory);
   cmd->add_option("--power-log", *log, "USB power meter CSV (time + W, or time + V + A)");
   cmd->add_option("--board-log", *board, "Board run log (default RUN_DIR/board/run.json)");
-  cmd->callback([o, dir, log, board] {
+  cmd->add_option("--vivado", *vivado,
+                  "Overlay folder of a board build (utilization.rpt, timing_summary.rpt, power.rpt from "
+                  "board/vivado/build_bitstream.tcl)");
+  cmd->callback([o, dir, log, board, vivado] {
     o->run_dir = *dir;
     o->power_log = *log;
     o->board_log = *board;
+    o->vivado_dir = *vivado;
     run_report(*o);
   });
 });

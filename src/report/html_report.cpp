@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -154,6 +155,62 @@ std::string power_markdown(const json& power, const json& measured) {
   return md;
 }
 
+// The board build's Vivado reports (report/vivado_reports.hpp) beside the estimates of the
+// same things: Yosys resources and critical path, the first-order PL power model.
+std::string vivado_html(const json& v, const json& synth, const json& power) {
+  const json& util = section(v, "utilization");
+  const json& timing = section(v, "timing");
+  const json& pw = section(v, "power");
+  const json& yosys = section(synth, "resources");
+  std::string out = "<h2>Vivado (board build)</h2>";
+  const bool met = timing.contains("met") && timing["met"].is_boolean() && timing["met"].get<bool>();
+  if (!met)
+    out += fmt::format(R"(<div class="fail"><b>Timing not met</b> at 100 MHz: WNS {:.3f} ns, WHS {:.3f} ns. The bitstream of this build is not to be used.</div>)",
+                       num(timing, "wns_ns"), num(timing, "whs_ns"));
+  std::vector<std::vector<std::string>> rows;
+  const std::tuple<const char*, const char*, const char*> kinds[] = {
+      {"LUT", "lut", "lut"}, {"FF", "ff", "ff"}, {"BRAM tile (36 Kb)", "bram_tile", "bram36_equivalent"},
+      {"DSP48E1", "dsp", "dsp48e1"}};
+  for (const auto& [label, vk, yk] : kinds) {
+    const json& r = section(util, vk);
+    const int decimals = std::string(vk) == "bram_tile" ? 1 : 0;
+    rows.push_back({label,
+                    fmt::format("{:.{}f} / {:.0f} ({:.1f}%)", num(r, "used"), decimals, num(r, "available"),
+                                num(r, "percent")),
+                    yosys.contains(yk) ? fmt::format("{:.{}f}", num(yosys, yk), decimals) : "-"});
+  }
+  out += "<h3>Resources after place and route</h3>" + table({"", "Vivado (used / available)", "Yosys estimate"}, rows);
+  out += "<h3>Timing at 100 MHz</h3>" +
+         table({"WNS", "TNS", "WHS", "THS", "constraints", "Yosys sta estimate"},
+               {{fmt::format("{:.3f} ns", num(timing, "wns_ns")), fmt::format("{:.3f} ns", num(timing, "tns_ns")),
+                 fmt::format("{:.3f} ns", num(timing, "whs_ns")), fmt::format("{:.3f} ns", num(timing, "ths_ns")),
+                 met ? "met" : "NOT met",
+                 synth.contains("critical_path_ns") && synth["critical_path_ns"].is_number()
+                     ? fmt::format("{:.2f} ns critical path", num(synth, "critical_path_ns"))
+                     : "-"}});
+  out += "<h3>Power (Vivado report_power, vectorless unless a SAIF was read)</h3>" +
+         table({"total on chip", "dynamic", "device static", "PL estimate (this report's model)"},
+               {{fmt::format("{:.3f} W", num(pw, "total_w")), fmt::format("{:.3f} W", num(pw, "dynamic_w")),
+                 fmt::format("{:.3f} W", num(pw, "static_w")),
+                 power.empty() ? "-" : fmt::format("{:.3f} W", num(power, "total_w"))}});
+  out += "<p>" + escape("From Vivado's reports in " + str(v, "dir") +
+                        " (board/vivado/build_bitstream.tcl). Vivado's total includes the Zynq PS; the PL estimate "
+                        "does not.") + "</p>";
+  return out;
+}
+
+std::string vivado_markdown(const json& v) {
+  const json& util = section(v, "utilization");
+  const json& timing = section(v, "timing");
+  const bool met = timing.contains("met") && timing["met"].is_boolean() && timing["met"].get<bool>();
+  return fmt::format("| LUT / FF / BRAM tile / DSP (Vivado, board build) | {:.0f} / {:.0f} / {:.1f} / {:.0f} |\n"
+                     "| timing at 100 MHz (Vivado) | WNS {:.3f} ns, WHS {:.3f} ns, {} |\n"
+                     "| on-chip power (Vivado) | {:.3f} W |\n",
+                     num(section(util, "lut"), "used"), num(section(util, "ff"), "used"),
+                     num(section(util, "bram_tile"), "used"), num(section(util, "dsp"), "used"), num(timing, "wns_ns"),
+                     num(timing, "whs_ns"), met ? "met" : "NOT met", num(section(v, "power"), "total_w"));
+}
+
 }  // namespace
 
 std::string render_html(const json& s) {
@@ -259,6 +316,9 @@ std::string render_html(const json& s) {
     body += "<p>" + escape(timing) + "</p>";
   }
 
+  const json& vivado = section(s, "vivado");
+  if (!vivado.empty()) body += vivado_html(vivado, synth, power);
+
   if (!power.empty() || !measured.empty()) body += power_html(power, measured);
 
   if (!training.empty() || !model.empty()) {
@@ -335,6 +395,7 @@ std::string render_markdown(const json& s) {
                       num(used, "lut"), num(pc, "lut"), num(used, "ff"), num(pc, "ff"), num(used, "bram36_equivalent"),
                       num(pc, "bram36"), num(used, "dsp48e1"), num(pc, "dsp48e1"));
   }
+  if (!section(s, "vivado").empty()) md += vivado_markdown(section(s, "vivado"));
   md += power_markdown(power, section(s, "measured_power"));
   return md;
 }

@@ -5,7 +5,8 @@
 //
 // Summary fields read (all optional): title, dataset, model{name, macs, config_toml},
 // training{epochs, best_val_acc, test_acc, mean_epoch_seconds}, lowering{LowerReport},
-// design{design.json}, simulation{sim results}, synthesis{synth results}, power{...}.
+// design{design.json}, simulation{sim results}, synthesis{synth results}, power{...},
+// vivado{VivadoReports::to_json: the board build's utilization, timing, power}.
 #include <string>
 
 #include <nlohmann/json.hpp>

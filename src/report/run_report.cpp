@@ -13,6 +13,7 @@ using nlohmann::json;
 
 fs::path activity_file(const fs::path& run_dir) { return run_dir / "design" / "power" / "activity.json"; }
 fs::path measured_file(const fs::path& run_dir) { return run_dir / "power" / "measured.json"; }
+fs::path vivado_file(const fs::path& run_dir) { return run_dir / "vivado" / "reports.json"; }
 
 namespace {
 json read_json_file(const fs::path& path) {
@@ -40,9 +41,16 @@ RunReport regenerate_report(const RunReportOptions& o) {
   } else if (fs::exists(measured_file(o.run_dir))) {
     r.summary["measured_power"] = read_json_file(measured_file(o.run_dir));
   }
+  if (!o.vivado_dir.empty()) {
+    r.vivado = load_vivado_reports(o.vivado_dir);
+    r.summary["vivado"] = r.vivado->to_json();
+  } else if (fs::exists(vivado_file(o.run_dir))) {
+    r.summary["vivado"] = read_json_file(vivado_file(o.run_dir));
+  }
   // Rendered in full before the first write.
   const std::string html = render_html(r.summary), md = render_markdown(r.summary);
   if (r.measured) util::write_file_atomic(measured_file(o.run_dir), r.summary["measured_power"].dump(2) + "\n");
+  if (r.vivado) util::write_file_atomic(vivado_file(o.run_dir), r.summary["vivado"].dump(2) + "\n");
   util::write_file_atomic(r.summary_json, r.summary.dump(2) + "\n");
   util::write_file_atomic(r.report_html, html);
   util::write_file_atomic(r.report_md, md);

@@ -2,13 +2,16 @@
 // `dorefa report RUN_DIR`: regenerates a run's report.html/report.md from its summary.json,
 // recomputing the power section (with DESIGN/power/activity.json when `dorefa power` has
 // measured the design's activity) and, given a meter log, adding the measured board power
-// (RUN_DIR/power/measured.json, which later `dorefa run`s keep showing).
+// (RUN_DIR/power/measured.json, which later `dorefa run`s keep showing), and, given the
+// overlay folder of a board build, Vivado's utilization, timing and power beside the Yosys
+// estimates (RUN_DIR/vivado/reports.json, which later `dorefa report`s keep showing).
 #include <filesystem>
 #include <optional>
 
 #include <nlohmann/json.hpp>
 
 #include "report/measured_power.hpp"
+#include "report/vivado_reports.hpp"
 
 namespace dorefa::report {
 
@@ -16,12 +19,16 @@ struct RunReportOptions {
   std::filesystem::path run_dir;
   std::filesystem::path power_log;  // USB meter CSV; empty: no new measurement
   std::filesystem::path board_log;  // board run log; empty: RUN_DIR/board/run.json
+  // overlay/ of a board build (its .rpt files); empty: none new. `= {}` keeps the
+  // {run, log, board} initializations written before it free of -Wmissing-field-initializers.
+  std::filesystem::path vivado_dir = {};
 };
 
 struct RunReport {
   std::filesystem::path summary_json, report_html, report_md;
   nlohmann::json summary;
   std::optional<MeasuredPower> measured;  // when a meter log was given
+  std::optional<VivadoReports> vivado;    // when a Vivado report folder was given
 };
 
 // Everything is read and checked before anything is written: a bad or misaligned log
@@ -31,5 +38,6 @@ RunReport regenerate_report(const RunReportOptions& options);
 // The files the power section reads, relative to a run folder.
 std::filesystem::path activity_file(const std::filesystem::path& run_dir);  // design/power/activity.json
 std::filesystem::path measured_file(const std::filesystem::path& run_dir);  // power/measured.json
+std::filesystem::path vivado_file(const std::filesystem::path& run_dir);    // vivado/reports.json
 
 }  // namespace dorefa::report

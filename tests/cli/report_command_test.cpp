@@ -37,6 +37,43 @@ TEST(ReportCommand, MalformedMeterLogIsBadInputAndTheReportIsKept) {
   EXPECT_EQ(slurp(run / "report.html"), before);
 }
 
+// A board build's overlay folder: the sample Vivado reports of tests/report/vivado/.
+fs::path make_overlay(const TempDir& t) {
+  const fs::path overlay = t / "overlay";
+  for (const char* f : {"utilization.rpt", "timing_summary.rpt", "power.rpt"})
+    write_text(overlay / f, slurp(fs::path(DOREFA_SOURCE_ROOT) / "tests" / "report" / "vivado" / f));
+  return overlay;
+}
+
+TEST(ReportCommand, VivadoReportsAppearBesideTheEstimatesAndAreKept) {
+  TempDir t;
+  const fs::path run = make_run(t);
+  CliResult r = run_dorefa({"report", run.string(), "--vivado", make_overlay(t).string()});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(r.says("Vivado (board build) 21407 LUT")) << r.out;
+  std::string html = slurp(run / "report.html");
+  EXPECT_NE(html.find("Vivado (board build)"), std::string::npos);
+  EXPECT_NE(html.find("21407 / 53200"), std::string::npos);
+  EXPECT_TRUE(fs::exists(run / "vivado" / "reports.json"));
+  // A later report without --vivado keeps showing them.
+  ASSERT_EQ(run_dorefa({"report", run.string()}).exit_code, 0);
+  EXPECT_NE(slurp(run / "report.html").find("21407 / 53200"), std::string::npos);
+}
+
+TEST(ReportCommand, VivadoFolderMissingAReportIsBadInputAndTheReportIsKept) {
+  TempDir t;
+  const fs::path run = make_run(t);
+  ASSERT_EQ(run_dorefa({"report", run.string()}).exit_code, 0);
+  const std::string before = slurp(run / "report.html");
+  const fs::path overlay = make_overlay(t);
+  fs::remove(overlay / "power.rpt");
+  CliResult r = run_dorefa({"report", run.string(), "--vivado", overlay.string()});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_TRUE(r.says("power.rpt")) << r.err;
+  EXPECT_EQ(slurp(run / "report.html"), before);
+  EXPECT_FALSE(fs::exists(run / "vivado" / "reports.json"));
+}
+
 TEST(ReportCommand, FolderWithoutSummaryIsBadInput) {
   TempDir t;
   CliResult r = run_dorefa({"report", t.path().string()});
