@@ -63,11 +63,22 @@ SimBackend::SimBackend(std::vector<std::string> argv, std::filesystem::path work
   to_child_ = in_pipe[1];
   from_child_ = out_pipe[0];
   ::signal(SIGPIPE, SIG_IGN);  // a dead server shows as a failed write, reported below
-  const std::string ready = request("");
-  unsigned long long base = 0, bytes = 0;
-  if (std::sscanf(ready.c_str(), "%llu %llu", &base, &bytes) != 2)
-    throw Error(describe(), fmt::format("expected 'ready BASE BYTES', got '{}'", ready), ErrorKind::kInternal);
-  ddr_base_ = base, ddr_bytes_ = bytes, next_free_ = base;
+  try {
+    const std::string ready = request("");
+    unsigned long long base = 0, bytes = 0;
+    if (std::sscanf(ready.c_str(), "%llu %llu", &base, &bytes) != 2)
+      throw Error(describe(), fmt::format("expected 'ready BASE BYTES', got '{}'", ready), ErrorKind::kInternal);
+    ddr_base_ = base, ddr_bytes_ = bytes, next_free_ = base;
+  } catch (...) {
+    // No destructor runs for a half-made object: end the child and close the pipes here.
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    ::close(to_child_);
+    ::close(from_child_);
+    throw;
+  }
 }
 
 SimBackend::~SimBackend() {
@@ -119,6 +130,9 @@ std::string SimBackend::request(const std::string& line) {
   }
   const auto space = reply.find(' ');
   const std::string head = reply.substr(0, space), rest = space == std::string::npos ? "" : reply.substr(space + 1);
+  if (line.empty() && head != "ready")
+    throw Error(describe(), fmt::format("expected 'ready BASE BYTES' from the server, got '{}'", reply.substr(0, 80)),
+                ErrorKind::kInternal);
   if (head == "ok" || head == "ready" || head == "bye") return rest;
   throw Error(describe(), fmt::format("request '{}' failed: {}", line.substr(0, 40), rest), ErrorKind::kInternal);
 }

@@ -311,6 +311,8 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
   json power = report::power_section(summary, fs::exists(activity) ? read_json(activity) : json());
   if (!power.empty()) summary["power"] = power;
   if (fs::exists(measured)) summary["measured_power"] = read_json(measured);
+  // Likewise Vivado's reports that `dorefa report --vivado` recorded (docs/board/vivado.md).
+  if (const fs::path vivado = report::vivado_file(out); fs::exists(vivado)) summary["vivado"] = read_json(vivado);
   PipelineResult result = write_report(out, summary);
   fmt::print("{}", report::render_markdown(summary));
   fmt::print("\nreport: {}\n", result.report_html.string());

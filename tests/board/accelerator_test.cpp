@@ -150,10 +150,8 @@ TEST(Accelerator, InputThatIsNotWholeImagesIsBadInput) {
 }
 
 TEST(Accelerator, NoShellAtTheAddressIsNamed) {
-  // A server that is not the shell: reads return what a missing device would (0).
-  auto sim = start_server();
   DesignIdentity d = load_design_identity(kDesign);
-  // The real shell answers; check the message on a backend whose ID register reads 0.
+  // A backend whose registers read 0, as where no device answers.
   struct ZeroBackend : SimBackend {
     using SimBackend::SimBackend;
     std::uint32_t read32(std::uint32_t) override { return 0; }
@@ -162,6 +160,16 @@ TEST(Accelerator, NoShellAtTheAddressIsNamed) {
   ZeroBackend zero(hw::system_serve_argv(hw::build_system_model(kDesign), o), kDesign);
   const Error e = expect_error([&] { Accelerator acc(zero, d); });
   EXPECT_NE(std::string(e.what()).find("no dorefa shell"), std::string::npos) << e.what();
+}
+
+TEST(SimBackend, AServerThatEndsOrCannotStartIsAnErrorNotAHang) {
+  const Error ended = expect_error([] { SimBackend sim({"sh", "-c", "echo starting >&2; exit 3"}); });
+  EXPECT_NE(std::string(ended.what()).find("ended (exit 3)"), std::string::npos) << ended.what();
+  EXPECT_EQ(ended.kind(), ErrorKind::kInternal);
+  const Error missing = expect_error([] { SimBackend sim({"/nonexistent/dorefa-sim-server"}); });
+  EXPECT_NE(std::string(missing.what()).find("exit 127"), std::string::npos) << missing.what();
+  const Error greeting = expect_error([] { SimBackend sim({"sh", "-c", "echo hello; sleep 5"}); });
+  EXPECT_NE(std::string(greeting.what()).find("expected 'ready BASE BYTES'"), std::string::npos) << greeting.what();
 }
 
 }  // namespace
