@@ -9,6 +9,8 @@
 # DOC_TABLE=NAME writes the measured tables into docs/hw.md between the markers of table
 # NAME (scripts/write_doc_table.py): the doc's figures come from this script, not by hand.
 # The default design's table: DOC_TABLE=hw-default bench/hw/full_sim.sh runs/lenet-w1a2/lenet-w1a2.dqm lenet-w1a2
+# TABLE_ONLY=1 skips compile, simulation and synthesis and writes DOC_TABLE from the
+# results already in runs/hw/NAME (e.g. after copying in a run made by hand).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 model=${1:?usage: full_sim.sh MODEL.dqm [NAME] [compile args...]}
@@ -18,9 +20,10 @@ dorefa=${DOREFA:-$root/build/dorefa}
 out=$root/runs/hw/$name
 mkdir -p "$out"
 log=$out/full_sim.log
-: > "$log"
+[ -n "${TABLE_ONLY:-}" ] || : > "$log"
 say() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$log"; }
 
+if [ -z "${TABLE_ONLY:-}" ]; then
 say "compile $model -> $out/design"
 "$dorefa" compile "$model" --out "$out/design" "$@" 2>&1 | tee -a "$log"
 # Simulation (2 threads: harness + reference) and synthesis (1) overlap on 2 cores.
@@ -33,6 +36,7 @@ say "simulate ${IMAGES:-all} images -> $out/sim.json"
 wait "$synth_pid" || true
 cat "$out/synth.log" | tee -a "$log"
 say "done: $out/sim.json $out/synth.json"
+fi
 
 if [ -n "${DOC_TABLE:-}" ]; then
   python3 - "$out/design/design.json" "$out/sim.json" "$out/synth.json" "$model" <<'PY' \
