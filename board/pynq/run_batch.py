@@ -11,7 +11,7 @@ header, no padding); expected_classes.bin N uint16 little-endian (the integer CP
 class per image); labels.bin N uint8 (optional, for accuracy); expected_scores.bin N x
 NUM_CLASSES int64 little-endian (optional: then every score is compared too).
 
-Sequence: an idle interval (nothing running), a busy interval (the whole sample classified
+Sequence: an idle interval (nothing running; none with --idle-s 0), a busy interval (the whole sample classified
 again and again for at least --busy-s, every pass checked), then --latency-runs batches of
 one image. The log (--log) is `dorefa-board-run/1` (docs/power-model.md), on the wall clock
 so that `dorefa report RUN --power-log METER.csv --board-log LOG` can align it with a USB
@@ -125,15 +125,15 @@ def main(argv=None):
     p.add_argument("--max-images", type=int, default=0, help="use only the first N images (0: all)")
     p.add_argument("--batch", type=int, default=0, help="images per START (0: all in one batch)")
     p.add_argument("--timeout-s", type=float, default=10.0, help="seconds per batch before abort")
-    p.add_argument("--idle-s", type=float, default=10.0, help="idle interval before the busy one (s, > 0)")
+    p.add_argument("--idle-s", type=float, default=10.0, help="idle interval before the busy one (s; 0: none)")
     p.add_argument("--gap-s", type=float, default=2.0, help="pause between intervals (s)")
     p.add_argument("--busy-s", type=float, default=20.0, help="repeat the sample for at least this long (s)")
     p.add_argument("--latency-runs", type=int, default=20, help="one-image batches for the latency")
     p.add_argument("--log", default="run.json", help="board run log to write (dorefa-board-run/1)")
     p.add_argument("--summary", help="also write the results (images/s, latency, mismatches) as JSON here")
     args = p.parse_args(argv)
-    if args.idle_s <= 0 or args.gap_s < 0 or args.busy_s < 0 or args.batch < 0 or args.latency_runs < 1:
-        p.error("--idle-s must be > 0; --gap-s, --busy-s, --batch >= 0; --latency-runs >= 1")
+    if args.idle_s < 0 or args.gap_s < 0 or args.busy_s < 0 or args.batch < 0 or args.latency_runs < 1:
+        p.error("--idle-s, --gap-s, --busy-s, --batch must be >= 0; --latency-runs >= 1")
 
     try:
         acc = DorefaAccelerator(args.bit, args.design, regmap_json=args.regmap)
@@ -156,10 +156,11 @@ def main(argv=None):
 
     intervals, mismatches, passes = [], 0, 0
     try:
-        t = time.time()
-        time.sleep(args.idle_s)
-        intervals.append({"kind": "idle", "start": iso(t), "end": iso(time.time())})
-        time.sleep(args.gap_s)
+        if args.idle_s > 0:  # 0: no idle interval (run_on_board.sh's C++ host logs one)
+            t = time.time()
+            time.sleep(args.idle_s)
+            intervals.append({"kind": "idle", "start": iso(t), "end": iso(time.time())})
+            time.sleep(args.gap_s)
 
         busy_start = time.time()
         first_results = None

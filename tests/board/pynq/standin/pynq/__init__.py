@@ -106,6 +106,8 @@ class _Server:
             try:
                 reply = self.request("quit").split()
                 self.proc.wait(timeout=60)
+                self.proc.stdin.close()
+                self.proc.stdout.close()
                 self.closed = (int(reply[1]), int(reply[2])) if len(reply) == 3 and reply[0] == "bye" else (-1, -1)
             except (RuntimeError, OSError, subprocess.TimeoutExpired):
                 self.proc.kill()
@@ -163,9 +165,10 @@ class Overlay:
         design = os.environ.get("DOREFA_PYNQ_DESIGN")
         if not design:
             raise RuntimeError("pynq stand-in: set DOREFA_PYNQ_DESIGN to the design folder the bitstream stands for")
-        self.ip_dict = {"system_top_0": {"phys_addr": _REG_BASE, "addr_range": _REG_RANGE,
-                                         "type": "xilinx.com:module_ref:system_top:1.0", "state": None,
-                                         "fullpath": "system_top_0", "parameters": {}, "registers": {}}}
+        # As board/vivado/build_bitstream.tcl names the cell: a module reference to system_top.
+        self.ip_dict = {"dorefa": {"phys_addr": _REG_BASE, "addr_range": _REG_RANGE,
+                                   "type": "xilinx.com:module_ref:system_top:1.0", "state": None,
+                                   "fullpath": "dorefa", "parameters": {}, "registers": {}}}
         if download:
             _shutdown()  # a new bitstream replaces the old PL contents
             _current = _Server(design)
@@ -274,4 +277,13 @@ def allocate(shape, dtype="u4", target=None, **kwargs):
     """pynq.allocate(shape, dtype): physically contiguous (here: inside the simulated DDR)."""
     srv = _server()
     nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
-    return PynqBuffer(shape, dtype, srv.alloc(nbytes), srv)
+    buf = PynqBuffer(shape, dtype, srv.alloc(nbytes), srv)
+    # Fresh CMA memory holds whatever was there: DDR gets garbage (not the previous batch's
+    # data, not the host's zeros), so a driver that skips flush() or invalidate() fails.
+    junk = _junk.randint(0, 256, size=nbytes, dtype=np.uint8).tobytes()
+    for k in range(0, nbytes, _HEX_CHUNK):
+        srv.request("wm {} {}".format(buf.device_address + k, junk[k:k + _HEX_CHUNK].hex()))
+    return buf
+
+
+_junk = np.random.RandomState(0xD0EF)
