@@ -13,7 +13,7 @@
 # host program (e.g. "qemu-arm -cpu cortex-a9" off the board). Step 1 and 3 are then skipped.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-idle=0 busy=10
+idle=10 busy=20  # a power meter needs both intervals (docs/power-model.md)
 while [ $# -gt 0 ]; do
   case $1 in
     --idle-seconds) idle=$2; shift 2 ;;
