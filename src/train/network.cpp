@@ -9,7 +9,9 @@ namespace {
 
 WeightEncoding encoding_of(const LayerConfig& l) {
   if (l.w_bits == kFullPrecision) return WeightEncoding::kFloat;
-  if (l.first || l.last) return WeightEncoding::kSymmetric;
+  // 8-bit weights anywhere are symmetric per output channel (W8A8 QAT): DoReFa's eq. 9 at
+  // k = 8 gives odd levels up to +-255, which int8 weights cannot hold (docs/integer-model.md).
+  if (l.first || l.last || l.w_bits == 8) return WeightEncoding::kSymmetric;
   return l.w_bits == 1 ? WeightEncoding::kBinary : WeightEncoding::kDorefa;
 }
 

@@ -135,6 +135,27 @@ TEST(Lower, LogitsEqualFloatLogitsWhenNoActivationIsNearAThreshold) {
   EXPECT_GE(a.classes.size(), 4u);
 }
 
+TEST(Lower, W8A8QatGetsSymmetricWeightsAndRequantStages) {
+  // k = 8 weights are symmetric per channel (int8 levels), 8-bit activations a requant
+  // stage (level n = n/255), and the integer model is the trained forward pass.
+  data::Dataset ds = data::load_dataset("mnist", "test").head(300);
+  auto net = make_network(small_config(8, 8), ds);
+  Model model = lower_network(net, "lower-test");
+  validate(model, "lowered model");
+  EXPECT_EQ(model.layers[2].weight_kind, WeightKind::kSymmetric);  // conv2, w_bits 8
+  EXPECT_EQ(model.layers[3].weight_kind, WeightKind::kDorefa);     // fc1 keeps its own w_bits 2
+  for (std::size_t i : {0u, 2u, 3u}) {
+    EXPECT_EQ(model.layers[i].output_kind, OutputKind::kRequant) << model.layers[i].name;
+    EXPECT_EQ(model.layers[i].output_bits, 8) << model.layers[i].name;
+    EXPECT_EQ(model.layers[i].requant_mult.size(), std::size_t(model.layers[i].output.channels));
+  }
+  EXPECT_EQ(model.layers[1].output_bits, 8);  // the pool passes 8-bit levels on
+  Agreement a = compare(net, model, ds, logit_factor(model, net));
+  EXPECT_GE(100.0 * a.same_top1 / 300.0, kMinAgreementQatPct);  // the documented QAT gate
+  EXPECT_LT(a.max_logit_error, 0.5);
+  EXPECT_GE(a.classes.size(), 4u);
+}
+
 TEST(Lower, FullPrecisionActivationsAreRejectedByName) {
   data::Dataset ds = data::load_dataset("mnist", "test").head(10);
   auto net = make_network(small_config(1, 32), ds);
