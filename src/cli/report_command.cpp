@@ -1,6 +1,7 @@
-// `dorefa report RUN_DIR [--power-log F] [--board-log B] [--vivado DIR]`: regenerates a run's
-// report, with the measured board power when a USB meter log is given (docs/power-model.md)
-// and Vivado's figures when a board build's overlay folder is given (docs/board/vivado.md).
+// `dorefa report RUN_DIR [--power-log F] [--board-log B] [--vivado DIR] [--matrix FILE]`: regenerates a run's
+// report, with the measured board power when a USB meter log is given (docs/power-model.md),
+// Vivado's figures when a board build's overlay folder is given (docs/board/vivado.md), and
+// the evaluation matrix's table and chart (docs/evaluation.md).
 #include <memory>
 
 #include <fmt/format.h>
@@ -30,6 +31,9 @@ void run_report(const report::RunReportOptions& o) {
                v.utilization.dsp.used, v.timing.wns_ns, v.timing.whs_ns, v.timing.met() ? "met" : "NOT MET",
                v.power.total_w);
   }
+  if (r.matrix)
+    fmt::print("evaluation matrix    {} variants measured, {} not ({})\n", r.matrix->rows.size(), r.matrix->pending.size(),
+               report::matrix_file(r.report_html.parent_path()).parent_path().string());
   fmt::print("report: {}\n", r.report_html.string());
 }
 
@@ -39,6 +43,7 @@ const CommandRegistration kRegistration(90, [](CLI::App& root) {
   auto log = std::make_shared<std::string>();
   auto board = std::make_shared<std::string>();
   auto vivado = std::make_shared<std::string>();
+  auto matrix = std::make_shared<std::string>();
   auto* cmd = root.add_subcommand("report", "Regenerate a run's report, with measured board power from a meter log and a board build's Vivado reports");
   cmd->add_option("run_dir", *dir, "Run folder of `dorefa run` (holds summary.json)")->required()->check(CLI::ExistingDirectory);
   cmd->add_option("--power-log", *log, "USB power meter CSV (time + W, or time + V + A)");
@@ -46,11 +51,13 @@ const CommandRegistration kRegistration(90, [](CLI::App& root) {
   cmd->add_option("--vivado", *vivado,
                   "Overlay folder of a board build (utilization.rpt, timing_summary.rpt, power.rpt from "
                   "board/vivado/build_bitstream.tcl)");
-  cmd->callback([o, dir, log, board, vivado] {
+  cmd->add_option("--matrix", *matrix, "Evaluation matrix JSON (bench/eval/matrix.sh): table and accuracy-vs-FPS chart");
+  cmd->callback([o, dir, log, board, vivado, matrix] {
     o->run_dir = *dir;
     o->power_log = *log;
     o->board_log = *board;
     o->vivado_dir = *vivado;
+    o->matrix_file = *matrix;
     run_report(*o);
   });
 });

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "report/eval_matrix.hpp"
+
 namespace dorefa::report {
 namespace {
 using nlohmann::json;
@@ -321,6 +323,9 @@ std::string render_html(const json& s) {
 
   if (!power.empty() || !measured.empty()) body += power_html(power, measured);
 
+  if (const json& m = section(s, "eval_matrix"); !m.empty())
+    body += eval_matrix_html(parse_eval_matrix(m, str(m, "source", "summary eval_matrix")));
+
   if (!training.empty() || !model.empty()) {
     std::vector<std::vector<std::string>> rows;
     if (model.contains("name")) rows.push_back({"model", str(model, "name")});
@@ -397,6 +402,8 @@ std::string render_markdown(const json& s) {
   }
   if (!section(s, "vivado").empty()) md += vivado_markdown(section(s, "vivado"));
   md += power_markdown(power, section(s, "measured_power"));
+  if (const json& m = section(s, "eval_matrix"); !m.empty())
+    md += "\n## Evaluation matrix\n\n" + eval_matrix_markdown(parse_eval_matrix(m, str(m, "source", "summary eval_matrix")));
   return md;
 }
 

@@ -14,6 +14,7 @@ using nlohmann::json;
 fs::path activity_file(const fs::path& run_dir) { return run_dir / "design" / "power" / "activity.json"; }
 fs::path measured_file(const fs::path& run_dir) { return run_dir / "power" / "measured.json"; }
 fs::path vivado_file(const fs::path& run_dir) { return run_dir / "vivado" / "reports.json"; }
+fs::path matrix_file(const fs::path& run_dir) { return run_dir / "eval" / "matrix.json"; }
 
 namespace {
 json read_json_file(const fs::path& path) {
@@ -47,8 +48,20 @@ RunReport regenerate_report(const RunReportOptions& o) {
   } else if (fs::exists(vivado_file(o.run_dir))) {
     r.summary["vivado"] = read_json_file(vivado_file(o.run_dir));
   }
+  const fs::path kept_matrix = matrix_file(o.run_dir);
+  if (!o.matrix_file.empty() || fs::exists(kept_matrix)) {
+    const fs::path from = o.matrix_file.empty() ? kept_matrix : o.matrix_file;
+    r.matrix = load_eval_matrix(from);
+    r.summary["eval_matrix"] = read_json_file(from);
+    r.summary["eval_matrix"]["source"] = from.string();
+  }
   // Rendered in full before the first write.
   const std::string html = render_html(r.summary), md = render_markdown(r.summary);
+  if (!o.matrix_file.empty()) {
+    util::write_file_atomic(kept_matrix, util::read_file_text(o.matrix_file));
+    util::write_file_atomic(kept_matrix.parent_path() / "matrix.md", eval_matrix_markdown(*r.matrix));
+    util::write_file_atomic(kept_matrix.parent_path() / "matrix.svg", eval_matrix_svg(*r.matrix));
+  }
   if (r.measured) util::write_file_atomic(measured_file(o.run_dir), r.summary["measured_power"].dump(2) + "\n");
   if (r.vivado) util::write_file_atomic(vivado_file(o.run_dir), r.summary["vivado"].dump(2) + "\n");
   util::write_file_atomic(r.summary_json, r.summary.dump(2) + "\n");

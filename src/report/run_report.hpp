@@ -4,12 +4,14 @@
 // measured the design's activity) and, given a meter log, adding the measured board power
 // (RUN_DIR/power/measured.json, which later `dorefa run`s keep showing), and, given the
 // overlay folder of a board build, Vivado's utilization, timing and power beside the Yosys
-// estimates (RUN_DIR/vivado/reports.json, which later `dorefa report`s keep showing).
+// estimates (RUN_DIR/vivado/reports.json, which later `dorefa report`s keep showing), and,
+// given an evaluation matrix, its table and chart (RUN_DIR/eval/, likewise kept).
 #include <filesystem>
 #include <optional>
 
 #include <nlohmann/json.hpp>
 
+#include "report/eval_matrix.hpp"
 #include "report/measured_power.hpp"
 #include "report/vivado_reports.hpp"
 
@@ -22,6 +24,9 @@ struct RunReportOptions {
   // overlay/ of a board build (its .rpt files); empty: none new. `= {}` keeps the
   // {run, log, board} initializations written before it free of -Wmissing-field-initializers.
   std::filesystem::path vivado_dir = {};
+  // The evaluation matrix JSON (bench/eval/matrix.sh); empty: none new. Kept as
+  // RUN_DIR/eval/matrix.json, with its table (matrix.md) and chart (matrix.svg) beside it.
+  std::filesystem::path matrix_file = {};
 };
 
 struct RunReport {
@@ -29,6 +34,7 @@ struct RunReport {
   nlohmann::json summary;
   std::optional<MeasuredPower> measured;  // when a meter log was given
   std::optional<VivadoReports> vivado;    // when a Vivado report folder was given
+  std::optional<EvalMatrix> matrix;       // when an evaluation matrix was given
 };
 
 // Everything is read and checked before anything is written: a bad or misaligned log
@@ -39,5 +45,6 @@ RunReport regenerate_report(const RunReportOptions& options);
 std::filesystem::path activity_file(const std::filesystem::path& run_dir);  // design/power/activity.json
 std::filesystem::path measured_file(const std::filesystem::path& run_dir);  // power/measured.json
 std::filesystem::path vivado_file(const std::filesystem::path& run_dir);    // vivado/reports.json
+std::filesystem::path matrix_file(const std::filesystem::path& run_dir);    // eval/matrix.json
 
 }  // namespace dorefa::report
