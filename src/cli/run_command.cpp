@@ -31,6 +31,9 @@ const CommandRegistration kRegistration(0, [](CLI::App& root) {
   cmd->add_option("--activity-images", a->pipeline.activity_images,
                   "Test images for the measured switching activity behind the power estimate (0 = skip)")
       ->capture_default_str();
+  cmd->add_option("--checkpoint", a->pipeline.checkpoint,
+                  "Start from this trained checkpoint (e.g. a pruned best.pt) instead of training");
+  cmd->add_flag("--ptq", a->pipeline.ptq, "Lower with W8A8 post-training quantization (a float model)");
   cmd->add_option("--max-train", a->pipeline.max_train, "Train on the first N training images only (quick runs)");
   cmd->callback([a] {
     if (a->epochs > 0) a->pipeline.epochs = a->epochs;

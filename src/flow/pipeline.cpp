@@ -156,24 +156,49 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
   StageLog stages(out / "stages.json");
   json summary;
 
-  // 1. Train (resumes from last.pt; a finished run only re-evaluates its best checkpoint).
-  train::ModelConfig config = train::load_config(options.config);
-  train::TrainOverrides overrides;
-  overrides.epochs = options.epochs;
-  if (!options.dataset.empty()) overrides.dataset = options.dataset;
-  train::apply_overrides(config, overrides);
-  banner(1, "train", fmt::format("{} ({}), {} epochs on {}, {:.2f}M MACs/image", config.name, train::bits_tag(config),
-                                 config.train.epochs, config.train.dataset, double(config.macs()) / 1e6));
-  train::TrainOptions train_options;
-  train_options.out_dir = out / "train";
-  train_options.resume = true;
-  train_options.max_train = options.max_train;
-  train::TrainResult trained = train::train_model(config, train_options);
+  // 1. Train (resumes from last.pt; a finished run only re-evaluates its best checkpoint),
+  //    or take a given checkpoint as it is.
+  train::ModelConfig config;
+  train::TrainResult trained;
+  if (options.checkpoint.empty()) {
+    config = train::load_config(options.config);
+    train::TrainOverrides overrides;
+    overrides.epochs = options.epochs;
+    if (!options.dataset.empty()) overrides.dataset = options.dataset;
+    train::apply_overrides(config, overrides);
+    banner(1, "train", fmt::format("{} ({}), {} epochs on {}, {:.2f}M MACs/image", config.name, train::bits_tag(config),
+                                   config.train.epochs, config.train.dataset, double(config.macs()) / 1e6));
+    train::TrainOptions train_options;
+    train_options.out_dir = out / "train";
+    train_options.resume = true;
+    train_options.max_train = options.max_train;
+    trained = train::train_model(config, train_options);
+  } else {
+    // The checkpoint's metadata (.json beside the .pt) holds its effective config.
+    const fs::path meta_path = fs::path(options.checkpoint).replace_extension(".json");
+    if (!fs::is_regular_file(options.checkpoint) || !fs::is_regular_file(meta_path))
+      throw Error(options.checkpoint.string(), "checkpoint not found (expected a .pt with its .json beside it)");
+    const json meta = read_json(meta_path);
+    if (!meta.contains("config_toml") || !meta["config_toml"].is_string())
+      throw Error(meta_path.string(), "field 'config_toml' missing: not a checkpoint's metadata");
+    config = train::parse_config(meta["config_toml"].get<std::string>(), options.checkpoint.string());
+    if (!options.dataset.empty()) config.train.dataset = options.dataset;
+    trained.best_checkpoint = options.checkpoint;
+    trained.epochs_done = meta.value("epoch", 0);
+    if (meta.contains("best") && meta["best"].is_object()) {
+      trained.best_epoch = meta["best"].value("epoch", 0);
+      trained.best_val_acc = meta["best"].value("val_acc", 0.0);
+    }
+    if (meta.contains("test_acc") && meta["test_acc"].is_number()) trained.test_acc = meta["test_acc"].get<double>();
+    banner(1, "train", fmt::format("skipped: {} ({}, {:.2f}M MACs/image), trained checkpoint {}", config.name,
+                                   train::bits_tag(config), double(config.macs()) / 1e6, options.checkpoint.string()));
+  }
   summary["title"] = fmt::format("{} on {}: from DoReFa training to the PYNQ-Z2 fabric", config.name,
                                  config.train.dataset);
   summary["dataset"] = config.train.dataset;
   summary["model"] = {{"name", config.name}, {"bits", train::bits_tag(config)}, {"macs", config.macs()},
-                      {"config", options.config.string()}};
+                      {"config", (options.checkpoint.empty() ? options.config : options.checkpoint).string()}};
+  if (options.ptq) summary["model"]["lowering"] = "ptq-w8a8";
   summary["training"] = {{"epochs", trained.epochs_done},
                          {"best_epoch", trained.best_epoch},
                          {"best_val_acc", trained.best_val_acc},
@@ -187,6 +212,7 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
   lo.checkpoint = trained.best_checkpoint;
   lo.out = model_file;
   lo.max_images = options.verify_images;
+  lo.ptq = options.ptq;
   lo.fault = options.lower_fault;
   lo.report_json = lower_json;  // written with the model, only when the gate passes
   const std::string lower_key = lower_stage_key(trained.best_checkpoint, lo, executable_identity());
@@ -313,6 +339,10 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
   if (fs::exists(measured)) summary["measured_power"] = read_json(measured);
   // Likewise Vivado's reports that `dorefa report --vivado` recorded (docs/board/vivado.md).
   if (const fs::path vivado = report::vivado_file(out); fs::exists(vivado)) summary["vivado"] = read_json(vivado);
+  if (const fs::path matrix = report::matrix_file(out); fs::exists(matrix)) {
+    summary["eval_matrix"] = read_json(matrix);
+    summary["eval_matrix"]["source"] = matrix.string();
+  }
   PipelineResult result = write_report(out, summary);
   fmt::print("{}", report::render_markdown(summary));
   fmt::print("\nreport: {}\n", result.report_html.string());

@@ -20,6 +20,10 @@ struct PipelineOptions {
   std::filesystem::path out_dir;  // the run folder
   std::optional<int> epochs;      // override of the config's [train] epochs
   std::string dataset;            // override of the config's dataset ("" = keep)
+  // Start from this trained checkpoint (e.g. `dorefa prune`'s best.pt) instead of training;
+  // its config comes from its metadata, `config` and `epochs` are not used.
+  std::filesystem::path checkpoint;
+  bool ptq = false;               // lower with W8A8 post-training quantization (a float model)
   std::size_t verify_images = 0;  // lowering check on the test set (0 = all)
   std::size_t sim_images = 1000;  // Verilator run on the first N test images (0 = all)
   bool simulate = true;
