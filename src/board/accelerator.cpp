@@ -129,7 +129,7 @@ BatchResult Accelerator::run(std::span<const std::uint8_t> images, const BatchOp
                               o.timeout_s, status, done, n),
                   ErrorKind::kInternal);
     }
-    backend_.pause();
+    backend_.pause(backend_.seconds() - start);
   }
   BatchResult r;
   r.device_seconds = backend_.seconds() - start;
@@ -187,7 +187,7 @@ void Accelerator::soft_reset(double timeout_s) {
       throw Error(where("STATUS"),
                   fmt::format("{:#x}: still not idle {:g} s after SOFT_RESET; reload the bitstream", status, timeout_s),
                   ErrorKind::kInternal);
-    backend_.pause();
+    backend_.pause(backend_.seconds() - start);
   }
 }
 

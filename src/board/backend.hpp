@@ -37,9 +37,10 @@ class Backend {
   virtual void from_device(const DmaBuffer& buffer, std::size_t offset, std::size_t bytes) = 0;
 
   // Device time in seconds (the board: wall clock; the simulation: cycles / clock), and a
-  // short pause between two polls of STATUS.
+  // pause between two polls of STATUS, `waited_s` into the wait (a backend whose polls are
+  // costly may pause longer the longer it has waited, keeping the overshoot a small share).
   virtual double seconds() = 0;
-  virtual void pause() = 0;
+  virtual void pause(double waited_s) = 0;
 };
 
 }  // namespace dorefa::board

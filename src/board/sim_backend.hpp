@@ -35,7 +35,7 @@ class SimBackend : public Backend {
   void to_device(const DmaBuffer& buffer, std::size_t offset, std::size_t bytes) override;
   void from_device(const DmaBuffer& buffer, std::size_t offset, std::size_t bytes) override;
   double seconds() override;
-  void pause() override;
+  void pause(double waited_s) override;
 
   // Test hooks: run cycles; make the next DDR read/write response in [lo, hi) an SLVERR.
   std::uint64_t tick(std::uint64_t cycles);

@@ -150,6 +150,6 @@ double ZynqBackend::seconds() {
 
 // Busy polling: a register read over GP0 takes well under a microsecond, so latency is
 // measured to that resolution.
-void ZynqBackend::pause() {}
+void ZynqBackend::pause(double) {}
 
 }  // namespace dorefa::board

@@ -38,7 +38,7 @@ class ZynqBackend : public Backend {
   void to_device(const DmaBuffer& buffer, std::size_t offset, std::size_t bytes) override;
   void from_device(const DmaBuffer& buffer, std::size_t offset, std::size_t bytes) override;
   double seconds() override;
-  void pause() override;
+  void pause(double waited_s) override;
 
  private:
   ZynqOptions options_;
