@@ -266,7 +266,7 @@ std::string panel_svg(const EvalMatrix& m, const std::string& dataset, double x0
     return true;
   };
   auto place = [&](double x, double y, const std::string& text, const char* cls) {
-    const double w = 6.1 * double(text.size()), h = 12;
+    const double w = 6.8 * double(text.size()), h = 13;
     const Box options[] = {{x + 9, y - 7, x + 9 + w, y - 7 + h},          {x - 9 - w, y - 7, x - 9, y - 7 + h},
                            {x - w / 2, y + 9, x + w / 2, y + 9 + h},      {x - w / 2, y - 9 - h, x + w / 2, y - 9},
                            {x + 9, y + 5, x + 9 + w, y + 5 + h},          {x + 9, y - 19, x + 9 + w, y - 19 + h},
@@ -286,19 +286,10 @@ std::string panel_svg(const EvalMatrix& m, const std::string& dataset, double x0
     const double x = p.x(r->fabric->fps), y = p.y(r->test_acc_pct);
     taken.push_back({x - 7, y - 7, x + 7, y + 7});
   }
-  if (float_row) {
-    const double y = p.y(float_row->test_acc_pct);
-    s += fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#6b7785" stroke-dasharray="6 4"/>)",
-                     p.x0, y, p.x0 + p.w, y);
-    const std::string text = fmt::format("float {:.2f} % (CPU only)", float_row->test_acc_pct);
-    const double w = 5.8 * double(text.size());
-    const Box above{p.x0 + p.w - 6 - w, y - 15, p.x0 + p.w - 6, y - 3}, below{above.x0, y + 3, above.x1, y + 15};
-    const Box b = free(above) ? above : below;
-    taken.push_back(b);
-    s += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" class="note">{}</text>)", b.x0, b.y1 - 2, escape(text));
-  }
   if (with_refs) {
-    for (const auto& ref : published_references()) {
+    std::vector<ReferencePoint> refs = published_references();
+    std::stable_partition(refs.begin(), refs.end(), [](const ReferencePoint& r) { return !r.accuracy_pct; });
+    for (const auto& ref : refs) {
       const double x = p.x(ref.fps);
       if (!ref.accuracy_pct) {
         // Throughput only: a vertical line, its label along it.
@@ -308,7 +299,7 @@ std::string panel_svg(const EvalMatrix& m, const std::string& dataset, double x0
         s += fmt::format(
             R"~(<text transform="translate({:.1f},{:.1f}) rotate(-90)" class="ref">{} ({})</text>)~", x - 4,
             p.y0 + p.h - 6, escape(ref.label), "accuracy not given");
-        taken.push_back({x - 14, p.y0 + p.h - 6 - 6.1 * 40, x, p.y0 + p.h - 6});
+        taken.push_back({x - 14, p.y0 + p.h - 6 - 6.4 * 38, x + 2, p.y0 + p.h - 6});
         continue;
       }
       const double y = p.y(*ref.accuracy_pct);
@@ -323,6 +314,27 @@ std::string panel_svg(const EvalMatrix& m, const std::string& dataset, double x0
                      thousands(r->fabric->fps));
     s += marker(x, y, family_color(r->family), r->pruned, false);
     s += place(x, y, r->label, "label") + "</g>";
+  }
+  if (float_row) {
+    // A dashed line across the panel; its label where it hides nothing (after the points').
+    const double y = p.y(float_row->test_acc_pct);
+    s += fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#6b7785" stroke-dasharray="6 4"/>)",
+                     p.x0, y, p.x0 + p.w, y);
+    const std::string text = fmt::format("float {:.2f} % (CPU only)", float_row->test_acc_pct);
+    const double w = 6.4 * double(text.size());
+    const double right = p.x0 + p.w - 6 - w, left = p.x0 + 6;
+    const Box options[] = {{right, y - 15, right + w, y - 3}, {right, y + 3, right + w, y + 15},
+                           {left, y - 15, left + w, y - 3},   {left, y + 3, left + w, y + 15}};
+    Box b = {left, p.y0 + 4, left + w + 40, p.y0 + 16};  // crowded line: a note in the corner
+    for (const Box& o : options)
+      if (free(o)) {
+        b = o;
+        break;
+      }
+    const bool corner = b.y0 == p.y0 + 4;
+    taken.push_back(b);
+    s += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" class="note">{}{}</text>)", b.x0, b.y1 - 2,
+                     corner ? "dashed line: " : "", escape(text));
   }
   return s;
 }
