@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "report/html_report.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
 
@@ -89,20 +90,6 @@ std::string bytes_text(double b) {
   if (b >= 1024 * 1024) return fmt::format("{:.2f} MiB", b / (1024 * 1024));
   if (b >= 1024) return fmt::format("{:.1f} KiB", b / 1024);
   return fmt::format("{:.0f} B", b);
-}
-
-std::string escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 std::string dataset_label(const std::string& d) {
@@ -217,7 +204,7 @@ std::string panel_svg(const EvalMatrix& m, const std::string& dataset, double x0
   Panel p{x0 + 58, 34, width - 58 - 14, height - 34 - 48, std::floor(std::log10(fmin) - 0.15),
           std::ceil(std::log10(fmax) + 0.15), std::log10(emin) - 0.3, std::log10(emax) + 0.15};
   std::string s;
-  s += fmt::format(R"(<text x="{:.1f}" y="18" class="title">{}</text>)", p.x0, escape(dataset_label(dataset)));
+  s += fmt::format(R"(<text x="{:.1f}" y="18" class="title">{}</text>)", p.x0, html_escape(dataset_label(dataset)));
   s += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#f7f9fb" stroke="#d5dde6"/>)",
                    p.x0, p.y0, p.w, p.h);
   // FPS grid: decades labelled, 2x and 5x as faint lines.
@@ -280,7 +267,7 @@ std::string panel_svg(const EvalMatrix& m, const std::string& dataset, double x0
         break;
       }
     taken.push_back(b);
-    return fmt::format(R"(<text x="{:.1f}" y="{:.1f}" class="{}">{}</text>)", b.x0, b.y1 - 2, cls, escape(text));
+    return fmt::format(R"(<text x="{:.1f}" y="{:.1f}" class="{}">{}</text>)", b.x0, b.y1 - 2, cls, html_escape(text));
   };
   for (const EvalRow* r : points) {
     const double x = p.x(r->fabric->fps), y = p.y(r->test_acc_pct);
@@ -298,7 +285,7 @@ std::string panel_svg(const EvalMatrix& m, const std::string& dataset, double x0
             x, p.y0, p.y0 + p.h);
         s += fmt::format(
             R"~(<text transform="translate({:.1f},{:.1f}) rotate(-90)" class="ref">{} ({})</text>)~", x - 4,
-            p.y0 + p.h - 6, escape(ref.label), "accuracy not given");
+            p.y0 + p.h - 6, html_escape(ref.label), "accuracy not given");
         taken.push_back({x - 14, p.y0 + p.h - 6 - 6.4 * 38, x + 2, p.y0 + p.h - 6});
         continue;
       }
@@ -310,7 +297,7 @@ std::string panel_svg(const EvalMatrix& m, const std::string& dataset, double x0
   }
   for (const EvalRow* r : points) {
     const double x = p.x(r->fabric->fps), y = p.y(r->test_acc_pct);
-    s += fmt::format(R"(<g class="point"><title>{}: {:.2f} %, {} FPS</title>)", escape(r->label), r->test_acc_pct,
+    s += fmt::format(R"(<g class="point"><title>{}: {:.2f} %, {} FPS</title>)", html_escape(r->label), r->test_acc_pct,
                      thousands(r->fabric->fps));
     s += marker(x, y, family_color(r->family), r->pruned, false);
     s += place(x, y, r->label, "label") + "</g>";
@@ -334,7 +321,7 @@ std::string panel_svg(const EvalMatrix& m, const std::string& dataset, double x0
     const bool corner = b.y0 == p.y0 + 4;
     taken.push_back(b);
     s += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" class="note">{}{}</text>)", b.x0, b.y1 - 2,
-                     corner ? "dashed line: " : "", escape(text));
+                     corner ? "dashed line: " : "", html_escape(text));
   }
   return s;
 }
@@ -446,7 +433,7 @@ std::string eval_matrix_svg(const EvalMatrix& m) {
   double line_y = y + 38;
   for (const auto& r : published_references()) {
     s += fmt::format(R"(<text x="20" y="{:.1f}" class="note">{}{}: {}.</text>)", line_y,
-                     line_y == y + 38 ? "References, as published: " : "", escape(r.label), escape(r.source));
+                     line_y == y + 38 ? "References, as published: " : "", html_escape(r.label), html_escape(r.source));
     line_y += 14;
   }
   return s + "</svg>\n";
@@ -456,16 +443,16 @@ std::string eval_matrix_html(const EvalMatrix& m) {
   std::string out = "<h2>Evaluation matrix: float, 8-bit and DoReFa low-bit on the fabric</h2>";
   out += R"(<div style="overflow-x:auto">)" + eval_matrix_svg(m) + "</div>";
   out += R"(<div style="overflow-x:auto"><table><tr>)";
-  for (const auto& h : kHead) out += "<th>" + escape(h) + "</th>";
+  for (const auto& h : kHead) out += "<th>" + html_escape(h) + "</th>";
   out += "</tr>";
   for (const auto& r : m.rows) {
     out += fmt::format(R"(<tr style="border-left:4px solid {}">)", family_color(r.family));
-    for (const auto& c : cells(r)) out += "<td>" + escape(c) + "</td>";
+    for (const auto& c : cells(r)) out += "<td>" + html_escape(c) + "</td>";
     out += "</tr>";
   }
   out += "</table></div>";
-  for (const auto& n : notes(m)) out += "<p>" + escape(n) + "</p>";
-  out += "<p>" + escape("From " + m.source + ".") + "</p>";
+  for (const auto& n : notes(m)) out += "<p>" + html_escape(n) + "</p>";
+  out += "<p>" + html_escape("From " + m.source + ".") + "</p>";
   return out;
 }
 

@@ -10,10 +10,8 @@
 #include "report/eval_matrix.hpp"
 
 namespace dorefa::report {
-namespace {
-using nlohmann::json;
 
-std::string escape(const std::string& text) {
+std::string html_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
@@ -26,6 +24,10 @@ std::string escape(const std::string& text) {
   }
   return out;
 }
+
+namespace {
+
+using nlohmann::json;
 
 double num(const json& j, const char* key, double fallback = 0) {
   return j.contains(key) && j[key].is_number() ? j[key].get<double>() : fallback;
@@ -41,7 +43,7 @@ const json& section(const json& j, const char* key) {
 // A headline figure: big number, unit, caption.
 std::string tile(const std::string& value, const std::string& unit, const std::string& caption) {
   return fmt::format(R"(<div class="tile"><div class="v">{}<span class="u">{}</span></div><div class="c">{}</div></div>)",
-                     escape(value), escape(unit), escape(caption));
+                     html_escape(value), html_escape(unit), html_escape(caption));
 }
 
 // Horizontal bars: label, value, maximum (a full bar), value text; red past `warn` of max.
@@ -60,22 +62,22 @@ std::string bar_chart(const std::vector<Bar>& bars, double warn_fraction = 2.0) 
     int y = int(i) * row + 2;
     const char* color = frac > warn_fraction ? "#d9534f" : "#2f7ed8";
     svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end" class="l">{}</text>)", label_w - 8, y + 16,
-                       escape(b.label));
+                       html_escape(b.label));
     svg += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="18" rx="3" fill="#e8edf3"/>)", label_w, y, bar_w);
     svg += fmt::format(R"(<rect x="{}" y="{}" width="{:.1f}" height="18" rx="3" fill="{}"/>)", label_w, y,
                        frac * bar_w, color);
-    svg += fmt::format(R"(<text x="{}" y="{}" class="t">{}</text>)", label_w + bar_w + 8, y + 14, escape(b.text));
+    svg += fmt::format(R"(<text x="{}" y="{}" class="t">{}</text>)", label_w + bar_w + 8, y + 14, html_escape(b.text));
   }
   return svg + "</svg>";
 }
 
 std::string table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows) {
   std::string out = "<table><tr>";
-  for (const auto& h : head) out += "<th>" + escape(h) + "</th>";
+  for (const auto& h : head) out += "<th>" + html_escape(h) + "</th>";
   out += "</tr>";
   for (const auto& r : rows) {
     out += "<tr>";
-    for (const auto& c : r) out += "<td>" + escape(c) + "</td>";
+    for (const auto& c : r) out += "<td>" + html_escape(c) + "</td>";
     out += "</tr>";
   }
   return out + "</table>";
@@ -111,11 +113,11 @@ std::string power_html(const json& power, const json& measured) {
                    fmt::format("{:.2f} µJ", num(power, "energy_per_image_uj")),
                    fmt::format("{:.1f}%", 100 * num(power, "toggle_rate", 0.125)),
                    fmt::format("{:.3f} W", num(power, "fixed_toggle_total_w", num(power, "total_w")))}}) +
-           "<p>" + escape("Estimate, not a measurement: a first-order model (docs/power-model.md); toggle rate " +
+           "<p>" + html_escape("Estimate, not a measurement: a first-order model (docs/power-model.md); toggle rate " +
                           str(power, "toggle_source", "not measured (XPE default)") + ".") + "</p>";
     const json& board = section(power, "board_reference");
     if (!board.empty())
-      out += "<p>" + escape(fmt::format("Board-level view (estimate, published figure for another network): "
+      out += "<p>" + html_escape(fmt::format("Board-level view (estimate, published figure for another network): "
                                         "{:.2f}-{:.2f} W for the whole PYNQ-Z2; {}.",
                                         num(board, "low_w"), num(board, "high_w"), str(board, "source"))) + "</p>";
   }
@@ -128,7 +130,7 @@ std::string power_html(const json& power, const json& measured) {
                    fmt::format("{:.2f} µJ", num(measured, "inference_energy_per_image_uj")),
                    fmt::format("{:.2f} µJ", num(measured, "board_energy_per_image_uj")),
                    fmt::format("{:.0f}", num(measured, "images"))}}) +
-           "<p>" + escape(fmt::format("USB power meter log {} ({}), aligned with board run log {}: {} idle and {} busy "
+           "<p>" + html_escape(fmt::format("USB power meter log {} ({}), aligned with board run log {}: {} idle and {} busy "
                                       "samples over {:.1f} s busy.",
                                       str(measured, "meter_log"), str(measured, "meter_format"),
                                       str(measured, "board_run_log"), num(measured, "idle_samples"),
@@ -195,7 +197,7 @@ std::string vivado_html(const json& v, const json& synth, const json& power) {
                {{fmt::format("{:.3f} W", num(pw, "total_w")), fmt::format("{:.3f} W", num(pw, "dynamic_w")),
                  fmt::format("{:.3f} W", num(pw, "static_w")),
                  power.empty() ? "-" : fmt::format("{:.3f} W", num(power, "total_w"))}});
-  out += "<p>" + escape("From Vivado's reports in " + str(v, "dir") +
+  out += "<p>" + html_escape("From Vivado's reports in " + str(v, "dir") +
                         " (board/vivado/build_bitstream.tcl). Vivado's total includes the Zynq PS; the PL estimate "
                         "does not.") + "</p>";
   return out;
@@ -230,7 +232,7 @@ std::string render_html(const json& s) {
   std::string body;
   for (const auto& [stage, message] : failed_gates(s))
     body += fmt::format(R"(<div class="fail"><b>Verification gate failed: {}.</b> {} The run stopped here; figures of this stage are withheld.</div>)",
-                        escape(stage), escape(message));
+                        html_escape(stage), html_escape(message));
   // Headline tiles: what a board owner asks first.
   std::string tiles;
   if (!sim.empty()) {
@@ -272,7 +274,7 @@ std::string render_html(const json& s) {
     if (!sim.empty())
       notes += fmt::format("RTL vs integer runtime: {} mismatches in {} outputs checked (bit for bit, scores and class).",
                            sim.value("mismatches", 0), sim.value("outputs_checked", 0));
-    body += "<p>" + escape(notes) + "</p>";
+    body += "<p>" + html_escape(notes) + "</p>";
   }
 
   // Where the cycles go: per-layer cycles against the bottleneck.
@@ -290,7 +292,7 @@ std::string render_html(const json& s) {
     }
     body += "<h2>Dataflow pipeline: cycles per image by layer</h2>" + bar_chart(bars, 0.999);
     body += fmt::format("<p>Ideal {} cycles/image (bottleneck <b>{}</b>)", design.value("ideal_cycles_per_image", 0),
-                        escape(str(design, "bottleneck")));
+                        html_escape(str(design, "bottleneck")));
     if (!sim.empty())
       body += fmt::format("; measured {:.0f} cycles/image in cycle-accurate simulation ({:.2f} of ideal)",
                           num(sim, "steady_cycles_per_image"), num(sim, "ideal_over_measured"));
@@ -315,7 +317,7 @@ std::string render_html(const json& s) {
                                            "routing; Vivado will differ).",
                                            num(synth, "critical_path_ns"))
                              : "No timing estimate.";
-    body += "<p>" + escape(timing) + "</p>";
+    body += "<p>" + html_escape(timing) + "</p>";
   }
 
   const json& vivado = section(s, "vivado");
@@ -357,7 +359,7 @@ table{{border-collapse:collapse;margin:.6em 0}} td,th{{padding:3px 10px;border-b
 {2}
 </body></html>
 )",
-                     escape(title), escape(str(s, "subtitle")), body);
+                     html_escape(title), html_escape(str(s, "subtitle")), body);
 }
 
 // The section lookups of render_html, restated: each renderer names only what it shows,

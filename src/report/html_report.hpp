@@ -14,6 +14,8 @@
 namespace dorefa::report {
 
 std::string render_html(const nlohmann::json& summary);
+// Text for HTML and SVG: <, >, & and " as entities (the report and its charts).
+std::string html_escape(const std::string& text);
 std::string render_markdown(const nlohmann::json& summary);
 
 }  // namespace dorefa::report

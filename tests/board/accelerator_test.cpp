@@ -15,6 +15,7 @@
 #include "qmodel/model_file.hpp"
 #include "runtime/reference.hpp"
 #include "util/error.hpp"
+#include "expect_error.hpp"
 
 namespace dorefa::board {
 namespace {
@@ -46,17 +47,6 @@ Images first_images(std::size_t n) {
     im.reference.push_back(runtime::run_reference(model, img));
   }
   return im;
-}
-
-template <class F>
-Error expect_error(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected a dorefa::Error";
-  return Error("", "none");
 }
 
 TEST(Accelerator, BatchesThroughTheSimulatedDeviceAreBitExact) {

@@ -10,21 +10,11 @@
 
 #include "board/board_run.hpp"
 #include "util/error.hpp"
+#include "expect_error.hpp"
 
 namespace dorefa::board {
 namespace {
 namespace fs = std::filesystem;
-
-template <class F>
-Error expect_error(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected a dorefa::Error";
-  return Error("", "none");
-}
 
 const char* kGood = R"({"model": {"name": "m"}, "ideal_cycles_per_image": 5, "clock_mhz": 100, "system": {"design_hash":
     "0123456789abcdef", "pixels": 10, "image_bytes": 16, "num_classes": 3}})";

@@ -35,20 +35,7 @@ Model lower_network(const train::Network& network, const std::string& name) {
       // W8A8 QAT: 255 thresholds per channel would be the same function, but 8-bit outputs
       // are the requant stage's (docs/integer-model.md): level n stands for n / 255, exactly
       // quantize_8(clip(y, 0, 1)) up to the fixed-point rounding of gain and offset.
-      layer.output_kind = OutputKind::kRequant;
-      for (int o = 0; o < outs; ++o) {
-        ChannelAffine affine = walk.batch_norm_affine(handle, o, weights.scale[std::size_t(o)] * s_in);
-        FoldedRequant r = fold_requant(affine, 1.0 / 255.0);
-        if (r.negate) NetworkWalk::negate_channel(layer, o);
-        if (r.constant) {
-          const std::int64_t fan_in = layer.fan_in();
-          std::fill_n(layer.weights.begin() + std::ptrdiff_t(o * fan_in), fan_in, std::int8_t{0});
-        }
-        layer.requant_bias.push_back(r.bias);
-        layer.requant_mult.push_back(r.mult);
-        layer.requant_shift.push_back(r.shift);
-      }
-      walk.set_output_bits(8);
+      walk.set_requant(layer, handle, weights, 1.0 / 255.0);
       continue;
     }
     layer.output_kind = OutputKind::kThresholds;

@@ -1,5 +1,6 @@
 #include "qmodel/lower/network_walk.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -124,6 +125,25 @@ ChannelAffine NetworkWalk::batch_norm_affine(const train::LayerHandle& handle, i
   double var = bn.running_var[o].item<double>();
   double inv = gamma / std::sqrt(var + bn.eps);
   return ChannelAffine{inv * acc_scale, beta - mean * inv};
+}
+
+void NetworkWalk::set_requant(Layer& layer, const train::LayerHandle& handle, const IntegerWeights& weights,
+                              double s_out) {
+  layer.output_kind = OutputKind::kRequant;
+  const double s_in = input_scale();
+  for (int o = 0; o < layer.output.channels; ++o) {
+    const ChannelAffine affine = batch_norm_affine(handle, o, weights.scale[std::size_t(o)] * s_in);
+    const FoldedRequant r = fold_requant(affine, s_out);
+    if (r.negate) negate_channel(layer, o);
+    if (r.constant) {
+      const std::int64_t fan_in = layer.fan_in();
+      std::fill_n(layer.weights.begin() + std::ptrdiff_t(o * fan_in), fan_in, std::int8_t{0});
+    }
+    layer.requant_bias.push_back(r.bias);
+    layer.requant_mult.push_back(r.mult);
+    layer.requant_shift.push_back(r.shift);
+  }
+  set_output_bits(8, s_out);
 }
 
 void NetworkWalk::set_logits(Layer& layer, const train::LayerHandle& handle, const IntegerWeights& weights) const {

@@ -47,6 +47,12 @@ class NetworkWalk {
   // and the float bias (docs/integer-model.md, "The last layer").
   void set_logits(Layer& layer, const train::LayerHandle& handle, const IntegerWeights& weights) const;
 
+  // An 8-bit output stage (requant, docs/integer-model.md) whose level n stands for
+  // n * s_out: the batch-norm affine of each channel folded into fixed point, channels with
+  // a negative gain negated, constant channels zeroed; then the activation is 8-bit at s_out.
+  // W8A8 QAT (s_out = 1/255) and PTQ (the calibrated scale) both end their layers here.
+  void set_requant(Layer& layer, const train::LayerHandle& handle, const IntegerWeights& weights, double s_out);
+
   // Negates output channel o's weights (thresholds then compare -acc).
   static void negate_channel(Layer& layer, int o);
 

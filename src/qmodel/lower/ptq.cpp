@@ -60,8 +60,8 @@ Model post_training_quantize(const train::Network& network, const data::Dataset&
   }
   const std::vector<double> ranges = calibrate_ranges(network, calibration, options);
   // The same walk as lower_network (lower.cpp): NetworkWalk holds the shared steps (geometry,
-  // integer weights, logits); the loops differ in each hidden layer's output stage
-  // (calibrated requantization here, thresholds there), so each keeps its own loop.
+  // integer weights, logits, requant stages); the loops differ in each hidden layer's output
+  // stage (calibrated requantization here, thresholds or QAT requant there).
   NetworkWalk walk(network);
   const auto& layers = network->layers();
   for (std::size_t i = 0; i < layers.size(); ++i) {
@@ -69,28 +69,13 @@ Model post_training_quantize(const train::Network& network, const data::Dataset&
     if (!walk.visit_geometry(handle)) continue;
     IntegerWeights weights = walk.integer_weights(handle, /*symmetric8=*/true);
     Layer& layer = walk.emit_weight_layer(handle, weights);
-    const double s_in = walk.input_scale();
-    const int outs = layer.output.channels;
     if (handle.config.last) {
       walk.set_logits(layer, handle, weights);
       continue;
     }
     // Output level n stands for n * s_out; a range of 0 (a dead layer) keeps any scale.
     const double s_out = ranges[i] > 0.0 ? ranges[i] / 255.0 : 1.0 / 255.0;
-    layer.output_kind = OutputKind::kRequant;
-    for (int o = 0; o < outs; ++o) {
-      ChannelAffine affine = walk.batch_norm_affine(handle, o, weights.scale[std::size_t(o)] * s_in);
-      FoldedRequant r = fold_requant(affine, s_out);
-      if (r.negate) NetworkWalk::negate_channel(layer, o);
-      if (r.constant) {
-        const std::int64_t fan_in = layer.fan_in();
-        std::fill_n(layer.weights.begin() + std::ptrdiff_t(o * fan_in), fan_in, std::int8_t{0});
-      }
-      layer.requant_bias.push_back(r.bias);
-      layer.requant_mult.push_back(r.mult);
-      layer.requant_shift.push_back(r.shift);
-    }
-    walk.set_output_bits(8, s_out);
+    walk.set_requant(layer, handle, weights, s_out);
   }
   return walk.finish(name);
 }
