@@ -24,8 +24,12 @@ module adder_tree #(
   localparam int OW = OUT_W;
 
   // Heap-ordered nodes: node i has children 2i+1 and 2i+2, leaves are NP-1 ... 2NP-2.
+  // split_var: Verilator keeps each node's slice as a variable of its own; as one packed
+  // vector, every node's assignment depends on the whole vector and Verilator re-settles
+  // it until nothing changes (UNOPTFLAT): a Verilated mvtu ran 2.7x (DSP and binary
+  // lanes) to 4.7x (LUT multipliers) slower so. A comment to Yosys and Vivado.
   /* verilator lint_off UNUSEDSIGNAL */
-  logic [(2*NP-1)*OW-1:0] tree;
+  logic [(2*NP-1)*OW-1:0] tree /*verilator split_var*/;
   /* verilator lint_on UNUSEDSIGNAL */
 
   genvar k, d;

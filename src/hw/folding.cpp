@@ -200,67 +200,94 @@ void assign_dsp(const qmodel::Model& model, Folding& f, const Device& device, co
                    [](const LayerFolding* a, const LayerFolding* b) { return a->pe * a->simd > b->pe * b->simd; });
   for (LayerFolding* lf : eligible) {
     const double lanes = double(lf->pe) * lf->simd;
+    const std::string sep = lf->why.empty() ? "" : "; ";
     if (lanes <= budget + 1e-9) {
       lf->dsp = true;
       budget -= lanes;
+      lf->why += sep + fmt::format("{:.0f} multiplier{} on DSP48s (8-bit x wide lanes, the largest layers first)", lanes,
+                                   lanes == 1 ? "" : "s");
+    } else {
+      lf->why += sep + fmt::format("LUT multipliers: {:.0f} lanes, {:.0f} DSP48s left in the budget", lanes,
+                                   std::max(0.0, budget));
     }
   }
 }
 
-Folding default_folding(const qmodel::Model& model, const Device& device, const FoldingGoal& goal) {
-  check_supported(model);
+std::int64_t fastest_cycles(const qmodel::Model& model, std::string* what) {
+  std::int64_t best = model.input.elements();
+  if (what) *what = fmt::format("the input stream (one 8-bit pixel per cycle: {} cycles/image)", best);
+  for (const auto& l : model.layers) {
+    if (!l.has_weights()) continue;
+    const std::int64_t c = mvu_cycles(l, pe_choices(l).back(), simd_choices(l).back());
+    if (c > best) {
+      best = c;
+      if (what)
+        *what = fmt::format("layer '{}' (at its full PE = {}, SIMD = {}: {} cycles/image)", l.name, pe_choices(l).back(),
+                            simd_choices(l).back(), c);
+    }
+  }
+  return best;
+}
+
+namespace {
+
+// Per layer the cheapest (resource-weighted) PE x SIMD meeting `target` cycles, else the
+// fastest; then the DSPs. Every layer runs at least as fast as the target and no faster
+// than it needs: the stages are balanced against the slowest.
+Folding fold_for_target(const qmodel::Model& model, const Device& device, const FoldingGoal& goal,
+                        const std::vector<int>& acc_bits, std::int64_t t) {
+  Folding f;
+  for (std::size_t i = 0; i < model.layers.size(); ++i) {
+    const Layer& l = model.layers[i];
+    if (!l.has_weights()) continue;
+    LayerFolding best{l.name, int(i), 1, 1, {}, {}};
+    double best_cost = std::numeric_limits<double>::infinity();
+    std::int64_t best_cycles = std::numeric_limits<std::int64_t>::max();
+    bool best_meets = false;
+    for (int pe : pe_choices(l)) {
+      for (int simd : simd_choices(l)) {
+        std::int64_t cyc = mvu_cycles(l, pe, simd);
+        bool meets = cyc <= t;
+        LayerCost c = estimate_mvu(l, pe, simd, std::nullopt, acc_bits[i]);
+        // Resource-weighted cost: DSPs and BRAMs are scarcer than LUTs.
+        double cost = c.resources.lut + c.resources.bram36 * 400 + c.resources.dsp * 250;
+        bool better = false;
+        if (meets && !best_meets) better = true;
+        else if (meets && best_meets) better = cost < best_cost;
+        else if (!meets && !best_meets) better = cyc < best_cycles || (cyc == best_cycles && cost < best_cost);
+        if (better) {
+          best = LayerFolding{l.name, int(i), pe, simd, {}, {}};
+          best_cost = cost;
+          best_cycles = cyc;
+          best_meets = meets;
+        }
+      }
+    }
+    best.why = best_meets ? fmt::format("cheapest PE x SIMD with <= {} cycles/image ({})", t, best_cycles)
+                          : fmt::format("fastest PE x SIMD ({} cycles/image; {} is out of its reach)", best_cycles, t);
+    f.layers.push_back(best);
+  }
+  assign_dsp(model, f, device, goal);
+  return f;
+}
+
+// The search behind kRelax and kFastest: from `target`, relaxed in 25 % steps until the
+// design fits, then bisected back towards the last target that did not.
+Folding relax_until_fits(const qmodel::Model& model, const Device& device, const FoldingGoal& goal,
+                         const std::vector<int>& acc_bits, std::int64_t target) {
   std::int64_t slowest = model.input.elements();
   for (const auto& l : model.layers)
     if (l.has_weights()) slowest = std::max(slowest, mvu_cycles(l, 1, 1));
-  std::int64_t target = std::max<std::int64_t>(goal.target_cycles, model.input.elements());
-  std::vector<int> acc_bits(model.layers.size(), 0);  // reads every weight: once per layer
-  for (std::size_t i = 0; i < model.layers.size(); ++i)
-    if (model.layers[i].has_weights()) acc_bits[i] = accumulator_bits(model.layers[i]);
-  // Per layer the cheapest PE x SIMD meeting `t` (else the fastest), then the DSPs.
-  auto fold_for = [&](std::int64_t t) {
-    Folding f;
-    for (std::size_t i = 0; i < model.layers.size(); ++i) {
-      const Layer& l = model.layers[i];
-      if (!l.has_weights()) continue;
-      LayerFolding best{l.name, int(i), 1, 1, {}};
-      double best_cost = std::numeric_limits<double>::infinity();
-      std::int64_t best_cycles = std::numeric_limits<std::int64_t>::max();
-      bool best_meets = false;
-      for (int pe : pe_choices(l)) {
-        for (int simd : simd_choices(l)) {
-          std::int64_t cyc = mvu_cycles(l, pe, simd);
-          bool meets = cyc <= t;
-          LayerCost c = estimate_mvu(l, pe, simd, std::nullopt, acc_bits[i]);
-          // Resource-weighted cost: DSPs and BRAMs are scarcer than LUTs.
-          double cost = c.resources.lut + c.resources.bram36 * 400 + c.resources.dsp * 250;
-          bool better = false;
-          if (meets && !best_meets) better = true;
-          else if (meets && best_meets) better = cost < best_cost;
-          else if (!meets && !best_meets) better = cyc < best_cycles || (cyc == best_cycles && cost < best_cost);
-          if (better) {
-            best = LayerFolding{l.name, int(i), pe, simd, {}};
-            best_cost = cost;
-            best_cycles = cyc;
-            best_meets = meets;
-          }
-        }
-      }
-      f.layers.push_back(best);
-    }
-    assign_dsp(model, f, device, goal);
-    return f;
-  };
   auto fits = [&](const Folding& f) { return overflow(estimate_cost(model, f).total, device, goal).empty(); };
   std::string last_overflow;
   std::int64_t failed = 0;  // the last target that did not fit
   for (;;) {
-    Folding f = fold_for(target);
+    Folding f = fold_for_target(model, device, goal, acc_bits, target);
     if (fits(f)) {
-      // The 25 % steps overshoot: bisect back towards the last target that did not fit.
       std::int64_t lo = failed, hi = target;
       while (lo > 0 && hi - lo > std::max<std::int64_t>(1, lo / 64)) {
         const std::int64_t mid = lo + (hi - lo) / 2;
-        Folding g = fold_for(mid);
+        Folding g = fold_for_target(model, device, goal, acc_bits, mid);
         if (fits(g)) {
           hi = mid;
           f = std::move(g);
@@ -276,7 +303,7 @@ Folding default_folding(const qmodel::Model& model, const Device& device, const 
       // The slowest folding of every layer, to name what cannot fit.
       Folding slow;
       for (std::size_t i = 0; i < model.layers.size(); ++i)
-        if (model.layers[i].has_weights()) slow.layers.push_back({model.layers[i].name, int(i), 1, 1, {}});
+        if (model.layers[i].has_weights()) slow.layers.push_back({model.layers[i].name, int(i), 1, 1, {}, {}});
       assign_dsp(model, slow, device, goal);
       const CostEstimate se = estimate_cost(model, slow);
       const std::string over = overflow(se.total, device, goal);
@@ -293,6 +320,50 @@ Folding default_folding(const qmodel::Model& model, const Device& device, const 
                           last_overflow));
 }
 
+}  // namespace
+
+Folding default_folding(const qmodel::Model& model, const Device& device, const FoldingGoal& goal) {
+  check_supported(model);
+  std::vector<int> acc_bits(model.layers.size(), 0);  // reads every weight: once per layer
+  for (std::size_t i = 0; i < model.layers.size(); ++i)
+    if (model.layers[i].has_weights()) acc_bits[i] = accumulator_bits(model.layers[i]);
+  std::string fastest_what;
+  const std::int64_t fastest = fastest_cycles(model, &fastest_what);
+  const double clock_hz = device.clock_mhz * 1e6;
+  switch (goal.search) {
+    case FoldingGoal::Search::kFastest:
+      return relax_until_fits(model, device, goal, acc_bits, fastest);
+    case FoldingGoal::Search::kExact: {
+      const std::int64_t t = goal.target_cycles;
+      if (t < fastest)
+        throw Error("model '" + model.name + "'",
+                    fmt::format("{:.0f} FPS ({} cycles/image at {:.0f} MHz) is out of reach: the fastest any folding "
+                                "gets is {:.0f} FPS, bound by {}",
+                                clock_hz / double(t), t, device.clock_mhz, clock_hz / double(fastest), fastest_what));
+      Folding f = fold_for_target(model, device, goal, acc_bits, t);
+      const CostEstimate est = estimate_cost(model, f);
+      if (overflow(est.total, device, goal).empty()) return f;
+      // Unreachable within the budget: say what binds and what the budget buys.
+      std::string best;
+      try {
+        const Folding b = relax_until_fits(model, device, goal, acc_bits, fastest);
+        const CostEstimate be = estimate_cost(model, b);
+        best = fmt::format("the best that fits is {:.0f} FPS ({} cycles/image, bottleneck {})",
+                           be.fps(device.clock_mhz), be.ideal_cycles, be.bottleneck);
+      } catch (const Error&) {
+        best = "no folding fits at all";
+      }
+      throw Error("model '" + model.name + "'",
+                  fmt::format("{:.0f} FPS ({} cycles/image) does not fit the {} budget: {}; {}; {}", clock_hz / double(t),
+                              t, device.name, overflow(est.total, device, goal), binding_resource(model, est, device, goal),
+                              best));
+    }
+    case FoldingGoal::Search::kRelax:
+      break;
+  }
+  return relax_until_fits(model, device, goal, acc_bits, std::max<std::int64_t>(goal.target_cycles, model.input.elements()));
+}
+
 Folding apply_overrides(const qmodel::Model& model, Folding base, const std::vector<FoldingOverride>& overrides,
                         const std::string& where) {
   for (const auto& o : overrides) {
@@ -307,6 +378,10 @@ Folding apply_overrides(const qmodel::Model& model, Folding base, const std::vec
     if (o.pe) f->pe = *o.pe;
     if (o.simd) f->simd = *o.simd;
     if (o.dsp) f->dsp = *o.dsp;
+    if (o.pe || o.simd || o.dsp) {
+      f->why = fmt::format("PE = {}, SIMD = {} set by {}", f->pe, f->simd, where);
+      if (o.dsp) f->why += *o.dsp ? " (DSP48 multipliers)" : " (LUT multipliers)";
+    }
   }
   validate_folding(model, base);
   return base;

@@ -23,6 +23,9 @@ struct LayerFolding {
   // 8-bit weights only: multiply lanes on DSP48s (true) or LUT shift-add (false);
   // unset: mvtu_uses_dsp (cost_model.hpp).
   std::optional<bool> dsp;
+  // Why the search chose this PE x SIMD and arithmetic, for design.json and the
+  // compile table ("cheapest meeting 1000 cycles/image; DSP48 multipliers", ...).
+  std::string why;
 };
 
 // One entry per conv/dense layer, in model order.
@@ -41,6 +44,12 @@ struct FoldingOverride {
 
 // What the default folding aims for and must stay within.
 struct FoldingGoal {
+  enum class Search {
+    kRelax,    // target_cycles, relaxed until the design fits (the default)
+    kExact,    // target_cycles must be met (`--fps`): else an error with the best that fits
+    kFastest,  // the fewest cycles that fit (`--max-fps`); target_cycles is ignored
+  };
+  Search search = Search::kRelax;
   std::int64_t target_cycles = 2000;  // per image: 50k FPS at 100 MHz
   double max_lut_fraction = 0.70;     // of the device's LUTs
   double max_bram_fraction = 0.80;    // of its BRAM36
@@ -77,7 +86,15 @@ std::vector<FoldingOverride> read_folding_file(const std::filesystem::path& path
 // bisected back to the least that fits the goal's budget. Throws dorefa::Error when even
 // the slowest folding does not fit, naming the binding resource and the layer that uses
 // most of it.
+// goal.search kExact: the cheapest folding meeting target_cycles, or dorefa::Error naming
+// what makes it unreachable (a layer's or the input stream's fastest rate, or the binding
+// resource) and the best FPS that fits. kFastest: the search starts from the fastest rate
+// every layer can reach.
 Folding default_folding(const qmodel::Model& model, const Device& device, const FoldingGoal& goal = {});
+
+// The fewest cycles per image any folding can reach: the input stream (one pixel per
+// cycle) or the layer that is slowest at its full PE x SIMD; `what` names it.
+std::int64_t fastest_cycles(const qmodel::Model& model, std::string* what = nullptr);
 
 // Decides LayerFolding::dsp where it is unset: DSP48s for the multiply lanes of the layers
 // where they pay (mvtu_uses_dsp), largest PE x SIMD first, while the DSPs left by the

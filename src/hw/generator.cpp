@@ -154,7 +154,7 @@ Folding choose_folding(const qmodel::Model& model, const CompileOptions& o) {
     Folding base;
     if (all) {
       for (std::size_t i = 0; i < model.layers.size(); ++i)
-        if (model.layers[i].has_weights()) base.layers.push_back({model.layers[i].name, int(i), 1, 1, {}});
+        if (model.layers[i].has_weights()) base.layers.push_back({model.layers[i].name, int(i), 1, 1, {}, {}});
     } else {
       base = default_folding(model, o.device, o.goal);
     }
@@ -379,12 +379,24 @@ DesignInfo compile_design(const qmodel::Model& model, const CompileOptions& o) {
   j["ideal_cycles_per_image"] = est.ideal_cycles;
   j["ideal_fps"] = est.fps(o.device.clock_mhz);
   j["bottleneck"] = est.bottleneck;
+  {
+    const char* search = o.goal.search == FoldingGoal::Search::kExact     ? "fps"
+                         : o.goal.search == FoldingGoal::Search::kFastest ? "max-fps"
+                                                                          : "target-cycles";
+    j["folding_goal"] = {{"search", o.folding_file.empty() ? search : "file"},
+                         {"target_cycles", o.goal.target_cycles},
+                         {"budget", {{"lut", o.goal.max_lut_fraction},
+                                     {"ff", o.goal.max_ff_fraction},
+                                     {"bram36", o.goal.max_bram_fraction},
+                                     {"dsp", o.goal.max_dsp_fraction}}}};
+  }
   nlohmann::json layers = nlohmann::json::array();
   for (const auto& c : est.layers) {
     nlohmann::json lj = {{"layer", c.layer},           {"kind", c.kind},         {"cycles", c.cycles},
                          {"est_lut", c.resources.lut}, {"est_ff", c.resources.ff}, {"est_bram36", c.resources.bram36},
                          {"est_dsp", c.resources.dsp}};
     if (c.pe) {
+      if (const LayerFolding* lf = folding.find(c.layer); lf && !lf->why.empty()) lj["why"] = lf->why;
       lj["pe"] = c.pe;
       lj["simd"] = c.simd;
       lj["acc_bits"] = c.acc_bits;

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "hw/cost_model.hpp"
@@ -67,6 +68,67 @@ TEST(Folding, DefaultMeetsTargetAndFitsBudget) {
   CostEstimate es = estimate_cost(lenet(), default_folding(lenet(), dev, slow));
   EXPECT_LT(es.total.lut, e.total.lut);
   EXPECT_GT(es.ideal_cycles, e.ideal_cycles);
+}
+
+TEST(Folding, FpsGoalIsMetByTheCheapestBalancedFolding) {
+  const Device dev = xc7z020();
+  FoldingGoal g;
+  g.search = FoldingGoal::Search::kExact;
+  g.target_cycles = 3000;  // 33.3k FPS at 100 MHz
+  const Folding f = default_folding(lenet(), dev, g);
+  const CostEstimate e = estimate_cost(lenet(), f);
+  EXPECT_LE(e.ideal_cycles, 3000);
+  EXPECT_LE(e.total.lut, 0.70 * dev.capacity.lut);
+  // Cheapest: no layer is faster than it must be, unless a slower legal folding of it
+  // would miss the target (every layer's next slower PE x SIMD step misses, or costs more).
+  for (const auto& lf : f.layers) {
+    const auto& l = lenet().layers[std::size_t(lf.index)];
+    EXPECT_LE(mvu_cycles(l, lf.pe, lf.simd), 3000) << lf.layer;
+    EXPECT_NE(lf.why.find("cheapest"), std::string::npos) << lf.layer << ": " << lf.why;
+    const double cost = estimate_mvu(l, lf.pe, lf.simd).resources.lut;
+    for (int pe : pe_choices(l))
+      for (int simd : simd_choices(l))
+        if (mvu_cycles(l, pe, simd) <= 3000 && estimate_mvu(l, pe, simd).resources.dsp == 0 &&
+            estimate_mvu(l, lf.pe, lf.simd).resources.dsp == 0 && estimate_mvu(l, pe, simd).resources.bram36 ==
+                                                                        estimate_mvu(l, lf.pe, lf.simd).resources.bram36)
+          EXPECT_GE(estimate_mvu(l, pe, simd).resources.lut, cost - 1e-6) << lf.layer << " PE " << pe << " SIMD " << simd;
+  }
+  // A faster goal costs more, and --max-fps is at least as fast as any goal that fits.
+  g.target_cycles = 1000;
+  const CostEstimate fast = estimate_cost(lenet(), default_folding(lenet(), dev, g));
+  EXPECT_LE(fast.ideal_cycles, 1000);
+  EXPECT_GT(fast.total.lut, e.total.lut);
+  FoldingGoal mx;
+  mx.search = FoldingGoal::Search::kFastest;
+  const CostEstimate best = estimate_cost(lenet(), default_folding(lenet(), dev, mx));
+  EXPECT_LE(best.ideal_cycles, fast.ideal_cycles);
+  EXPECT_TRUE(overflow(best.total, dev, mx).empty());
+  EXPECT_GE(best.ideal_cycles, fastest_cycles(lenet()));
+}
+
+TEST(Folding, UnreachableFpsNamesWhatBindsAndTheBestThatFits) {
+  const Device dev = xc7z020();
+  FoldingGoal g;
+  g.search = FoldingGoal::Search::kExact;
+  // Faster than the pixel stream: no folding can.
+  g.target_cycles = lenet().input.elements() - 1;
+  std::string msg = error_of([&] { default_folding(lenet(), dev, g); });
+  EXPECT_NE(msg.find("out of reach"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("input stream"), std::string::npos) << msg;
+  // Reachable by the layers but not within a small LUT budget: the binding resource and
+  // the best rate that budget buys.
+  g.target_cycles = lenet().input.elements();
+  g.max_lut_fraction = 0.05;
+  msg = error_of([&] { default_folding(lenet(), dev, g); });
+  EXPECT_NE(msg.find("does not fit"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("binding resource LUT"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("the best that fits is"), std::string::npos) << msg;
+  // ... which that budget then does reach.
+  FoldingGoal mx = g;
+  mx.search = FoldingGoal::Search::kFastest;
+  const CostEstimate best = estimate_cost(lenet(), default_folding(lenet(), dev, mx));
+  EXPECT_LE(best.total.lut, 0.05 * dev.capacity.lut);
+  EXPECT_NE(msg.find(fmt::format("{} cycles/image, bottleneck", best.ideal_cycles)), std::string::npos) << msg;
 }
 
 TEST(Folding, PeThatDoesNotDivideIsRejectedNamingTheLayer) {
