@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <random>
+#include <cstdlib>
 #include <thread>
 
 #include <fmt/format.h>
@@ -30,7 +31,12 @@ std::uint64_t mix(std::uint64_t seed, std::uint64_t epoch, std::uint64_t stream)
 }
 
 void set_threads(int threads) {
-  int n = threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  // 0: OMP_NUM_THREADS when set (so that runs sharing a machine can be given a core
+  // each: libtorch's OpenMP threads spin-wait, and oversubscribed they crawl), else all.
+  int n = threads;
+  if (n <= 0)
+    if (const char* env = std::getenv("OMP_NUM_THREADS"); env && std::atoi(env) > 0) n = std::atoi(env);
+  if (n <= 0) n = int(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(n);
 }
 
@@ -107,14 +113,19 @@ TrainResult train_model(const ModelConfig& config_in, const TrainOptions& opt) {
   fs::path last_path = opt.out_dir / "last.pt";
   fs::path best_path = opt.out_dir / "best.pt";
 
-  data::Dataset full = data::load_dataset(tc.dataset, "train");
+  const data::ImageShape input_shape{cfg.input.height, cfg.input.width, cfg.input.channels};
+  data::Dataset full = data::load_dataset(tc.dataset, "train", input_shape);
   if (opt.max_train) full = full.head(opt.max_train);
   if (full.rows != cfg.input.height || full.cols != cfg.input.width || full.channels != cfg.input.channels)
     throw Error(cfg.source + ": field 'model.input'",
                 fmt::format("shape mismatch: dataset {} is {}x{}x{} (CxHxW), the model expects {}x{}x{}", tc.dataset,
                             full.channels, full.rows, full.cols, cfg.input.channels, cfg.input.height, cfg.input.width));
+  if (full.num_classes != cfg.num_classes)
+    throw Error(cfg.source + ": field 'model.classes'",
+                fmt::format("class count mismatch: dataset {} has {} classes, the model has {}", tc.dataset,
+                            full.num_classes, cfg.num_classes));
   data::TrainValSplit split = data::split_validation(full, std::size_t(tc.val_size), tc.seed);
-  data::Dataset test = data::load_dataset(tc.dataset, "test");
+  data::Dataset test = data::load_dataset(tc.dataset, "test", input_shape);
   if (opt.max_test) test = test.head(opt.max_test);
   std::string full_checksum = full.checksum();
 
