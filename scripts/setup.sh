@@ -19,7 +19,7 @@ fail() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 packages=(
   g++ cmake ninja-build ccache pkg-config git
   libtorch-dev libopenblas0-openmp libgloo-dev
-  verilator yosys zlib1g-dev
+  verilator yosys zlib1g-dev libpng-dev libjpeg62-turbo-dev
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist ca-certificates

@@ -1,4 +1,4 @@
-// `dorefa synthetic KIND --out FILE.dqm [--seed N]`: a valid random integer model (weights
+// `dorefa synthetic KIND --out FILE.dqm [--seed N] [--data D]`: a valid random integer model (weights
 // random in their encoding, thresholds fitted on real images) to exercise the runtime and
 // the hardware before a trained model exists.
 #include <memory>
@@ -17,6 +17,7 @@ struct SyntheticArgs {
   std::string kind = "lenet-w1a2";
   std::string out;
   std::uint64_t seed = 1;
+  std::string data = "mnist";
 };
 
 const CommandRegistration kRegistration(52, [](CLI::App& root) {
@@ -29,11 +30,16 @@ const CommandRegistration kRegistration(52, [](CLI::App& root) {
       ->capture_default_str();
   cmd->add_option("--out", a->out, "Output model file (.dqm)")->required();
   cmd->add_option("--seed", a->seed, "Random seed")->capture_default_str();
+  cmd->add_option("--data", a->data,
+                  "Dataset the model takes (its input shape) and fits thresholds on: mnist, fashion-mnist, "
+                  "cifar10:DIR, folder:DIR, idx:PREFIX (32x32x3 CIFAR-10 gives an RGB model)")
+      ->capture_default_str();
   cmd->callback([a] {
     qmodel::SyntheticSpec s = a->kind == "lenet-w1a2"   ? qmodel::lenet_w1a2_spec()
                               : a->kind == "lenet-w8a8" ? qmodel::lenet_w8a8_spec()
                               : a->kind == "lenet-mixed" ? qmodel::lenet_mixed_spec()
                                                         : qmodel::mlp_w2a2_spec();
+    s.dataset = a->data;
     qmodel::Model m = qmodel::make_synthetic_model(s, a->seed);
     qmodel::save_model(m, a->out);
     fmt::print("wrote {} ({} layers, sha256 {})\n", a->out, m.layers.size(), qmodel::model_digest(m));

@@ -66,7 +66,7 @@ const CommandRegistration kRegistration(20, [](CLI::App& root) {
   cmd->add_option("--config", a->config, "Model/training config (e.g. configs/lenet.toml)")->required();
   cmd->add_option("--out", a->out, "Output folder (default runs/<model>-w<W>a<A>g<G>)");
   cmd->add_option("--epochs", a->epochs, "Override [train] epochs");
-  cmd->add_option("--data", a->dataset, "Override [train] dataset (mnist, fashion-mnist)");
+  cmd->add_option("--data", a->dataset, "Override [train] dataset (mnist, fashion-mnist, cifar10:DIR, folder:DIR, idx:PREFIX)");
   cmd->add_option("--bits", a->bits, "Hidden-layer bits W,A,G (e.g. 1,2,32; 32 = float)");
   cmd->add_option("--batch-size", a->batch_size, "Override [train] batch_size");
   cmd->add_option("--lr", a->lr, "Override [train] lr");

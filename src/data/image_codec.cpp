@@ -92,11 +92,19 @@ void jpeg_error_exit(j_common_ptr cinfo) {
   std::longjmp(e->jump, 1);
 }
 
+// libjpeg only warns on corrupt or truncated data (and fills the rest with grey); keep
+// the first warning so that the reader can refuse the image.
+void jpeg_keep_warning(j_common_ptr cinfo, int level) {
+  auto* e = reinterpret_cast<JpegError*>(cinfo->err);
+  if (level < 0 && cinfo->err->num_warnings++ == 0) (*cinfo->err->format_message)(cinfo, e->message);
+}
+
 Image read_jpeg(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
   jpeg_decompress_struct cinfo{};
   JpegError err{};
   cinfo.err = jpeg_std_error(&err.mgr);
   err.mgr.error_exit = jpeg_error_exit;
+  err.mgr.emit_message = jpeg_keep_warning;
   Image out;
   // Nothing with a destructor lives between setjmp and a longjmp into it but `out`,
   // which is declared before.
@@ -118,7 +126,9 @@ Image read_jpeg(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
     jpeg_read_scanlines(&cinfo, &row, 1);
   }
   jpeg_finish_decompress(&cinfo);
+  const long warnings = err.mgr.num_warnings;
   jpeg_destroy_decompress(&cinfo);
+  if (warnings > 0) throw Error(path.string(), fmt::format("corrupt JPEG image: {}", err.message));
   return out;
 }
 

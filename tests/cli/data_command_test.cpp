@@ -32,5 +32,36 @@ TEST(DataCommand, CorruptDatasetFileIsBadInputNamingTheFile) {
   EXPECT_TRUE(r.says("t10k-images-idx3-ubyte")) << r.err;
 }
 
+// CIFAR-10 batches of `n` records with labels 0, 1, 2, ... (pixels zero).
+void write_cifar_batch(const fs::path& file, int n) {
+  std::string bytes;
+  for (int i = 0; i < n; ++i) {
+    bytes += char(i % 10);
+    bytes += std::string(3072, '\0');
+  }
+  write_text(file, bytes);
+}
+
+TEST(DataCommand, InfoOnCifar10ByPathAndTrainingRejectsItsShapeForAGreyModel) {
+  TempDir t;
+  write_cifar_batch(t / "c" / "data_batch_1.bin", 12);
+  write_cifar_batch(t / "c" / "test_batch.bin", 3);
+  CliResult r = run_dorefa({"data", "info", "cifar10:" + (t / "c").string()});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(r.says("12 images, 32x32x3 uint8, 10 classes")) << r.out;
+  EXPECT_TRUE(r.says("3 images")) << r.out;
+  // The default config is 28x28x1: a clear error before any training.
+  r = run_dorefa({"train", "--config", (fs::path(DOREFA_SOURCE_ROOT) / "configs" / "lenet.toml").string(), "--out",
+                  (t / "run").string(), "--data", "cifar10:" + (t / "c").string(), "--epochs", "1"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_TRUE(r.says("shape mismatch")) << r.err;
+  EXPECT_TRUE(r.says("3x32x32")) << r.err;
+  // A truncated batch names the file.
+  write_text(t / "c" / "test_batch.bin", std::string(3000, '\0'));
+  r = run_dorefa({"data", "info", "cifar10:" + (t / "c").string()});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_TRUE(r.says("test_batch.bin")) << r.err;
+}
+
 }  // namespace
 }  // namespace dorefa::cli_test

@@ -94,9 +94,9 @@ TEST(Folding, FpsGoalIsMetByTheCheapestBalancedFolding) {
           EXPECT_GE(estimate_mvu(l, pe, simd).resources.lut, cost - 1e-6) << lf.layer << " PE " << pe << " SIMD " << simd;
   }
   // A faster goal costs more, and --max-fps is at least as fast as any goal that fits.
-  g.target_cycles = 1000;
+  g.target_cycles = 1200;
   const CostEstimate fast = estimate_cost(lenet(), default_folding(lenet(), dev, g));
-  EXPECT_LE(fast.ideal_cycles, 1000);
+  EXPECT_LE(fast.ideal_cycles, 1200);
   EXPECT_GT(fast.total.lut, e.total.lut);
   FoldingGoal mx;
   mx.search = FoldingGoal::Search::kFastest;
@@ -118,7 +118,7 @@ TEST(Folding, UnreachableFpsNamesWhatBindsAndTheBestThatFits) {
   // Reachable by the layers but not within a small LUT budget: the binding resource and
   // the best rate that budget buys.
   g.target_cycles = lenet().input.elements();
-  g.max_lut_fraction = 0.05;
+  g.max_lut_fraction = 0.10;
   msg = error_of([&] { default_folding(lenet(), dev, g); });
   EXPECT_NE(msg.find("does not fit"), std::string::npos) << msg;
   EXPECT_NE(msg.find("binding resource LUT"), std::string::npos) << msg;
@@ -127,7 +127,8 @@ TEST(Folding, UnreachableFpsNamesWhatBindsAndTheBestThatFits) {
   FoldingGoal mx = g;
   mx.search = FoldingGoal::Search::kFastest;
   const CostEstimate best = estimate_cost(lenet(), default_folding(lenet(), dev, mx));
-  EXPECT_LE(best.total.lut, 0.05 * dev.capacity.lut);
+  EXPECT_LE(best.total.lut, 0.10 * dev.capacity.lut);
+  EXPECT_GT(best.ideal_cycles, lenet().input.elements());
   EXPECT_NE(msg.find(fmt::format("{} cycles/image, bottleneck", best.ideal_cycles)), std::string::npos) << msg;
 }
 
