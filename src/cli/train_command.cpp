@@ -2,9 +2,17 @@
 // sweep over it. Argument handling only; the work is train::train_model / run_sweep.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "cli/command.hpp"
 #include "train/config.hpp"
+#include "train/distributed.hpp"
 #include "train/trainer.hpp"
+#include "util/error.hpp"
 
 namespace dorefa::cli {
 namespace {
@@ -19,7 +27,32 @@ struct TrainArgs {
   bool resume = false;
   std::vector<std::string> sweep;
   std::size_t max_train = 0, max_test = 0;
+  int nproc = 1;
 };
+
+// The arguments of one rank of `--nproc N`: this command without --nproc, with the output
+// folder spelled out and the machine's cores shared among the ranks.
+std::vector<std::string> rank_argv(const TrainArgs& a, const std::string& out) {
+  std::vector<std::string> v = {"dorefa", "train", "--config", a.config, "--out", out};
+  auto opt = [&](const char* name, const std::string& value) {
+    v.push_back(name);
+    v.push_back(value);
+  };
+  if (a.epochs > 0) opt("--epochs", std::to_string(a.epochs));
+  if (!a.dataset.empty()) opt("--data", a.dataset);
+  if (!a.bits.empty()) opt("--bits", a.bits);
+  if (a.batch_size > 0) opt("--batch-size", std::to_string(a.batch_size));
+  if (a.lr > 0) opt("--lr", fmt::format("{:.17g}", a.lr));
+  if (a.seed >= 0) opt("--seed", std::to_string(a.seed));
+  if (a.augment_pad >= 0) opt("--augment-pad", std::to_string(a.augment_pad));
+  if (a.val_size > 0) opt("--val-size", std::to_string(a.val_size));
+  if (a.resume) v.push_back("--resume");
+  const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+  opt("--threads", std::to_string(a.threads > 0 ? a.threads : std::max(1, cores / a.nproc)));
+  if (a.max_train) opt("--max-train", std::to_string(a.max_train));
+  if (a.max_test) opt("--max-test", std::to_string(a.max_test));
+  return v;
+}
 
 void run_train(const TrainArgs& a) {
   train::ModelConfig cfg = train::load_config(a.config);
@@ -49,7 +82,19 @@ void run_train(const TrainArgs& a) {
   }
   opt.out_dir = a.out.empty() ? std::filesystem::path("runs") / (cfg.name + "-" + train::bits_tag(cfg))
                               : std::filesystem::path(a.out);
+  if (a.nproc > 1) {
+    if (std::getenv("WORLD_SIZE"))
+      throw Error("--nproc", "WORLD_SIZE is set: this process is a rank already (use --nproc or the "
+                             "environment, not both)");
+    std::string failure;
+    const int code = train::launch_local_ranks(a.nproc, rank_argv(a, opt.out_dir.string()), &failure);
+    if (code != 0)
+      throw Error(fmt::format("train --nproc {}", a.nproc), failure + "; the other ranks were stopped",
+                  code == 2 ? ErrorKind::kBadInput : ErrorKind::kInternal);
+    return;
+  }
   train::TrainResult r = train::train_model(cfg, opt);
+  if (!r.lead) return;  // rank 0 reports
   if (r.finished) {
     fmt::print("best epoch {} val {:.2f}% test {:.2f}% ({:.1f} s/epoch)\ncheckpoint {}\n", r.best_epoch,
                r.best_val_acc, r.test_acc, r.mean_epoch_seconds, r.best_checkpoint.string());
@@ -79,6 +124,11 @@ const CommandRegistration kRegistration(20, [](CLI::App& root) {
   cmd->add_option("--threads", a->threads, "Torch threads (default: all cores)");
   cmd->add_option("--max-train", a->max_train, "Use only the first N training images (quick runs)");
   cmd->add_option("--max-test", a->max_test, "Evaluate only the first N test images");
+  cmd->add_option("--nproc", a->nproc,
+                  "Data-parallel over N local processes (c10d/Gloo); one rank of a larger job is set up "
+                  "from RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT instead")
+      ->check(CLI::Range(1, 64))
+      ->excludes("--sweep");
   cmd->callback([a] { run_train(*a); });
 });
 

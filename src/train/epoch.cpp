@@ -1,6 +1,7 @@
 #include "train/epoch.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 
@@ -21,6 +22,7 @@ EpochRecord run_epoch(Network& net, torch::optim::Optimizer& optimizer, const Ep
   std::size_t seen = 0, correct = 0;
   double lr = 0;
   for (std::int64_t s = 0; s < plan.steps; ++s) {
+    if (s == plan.die_before_step) std::_Exit(9);
     lr = plan.lr(s);
     for (auto& g : optimizer.param_groups()) g.options().set_lr(lr);
     const std::size_t begin = std::size_t(s) * plan.batch;
@@ -31,6 +33,7 @@ EpochRecord run_epoch(Network& net, torch::optim::Optimizer& optimizer, const Ep
     torch::Tensor loss = torch::nn::functional::cross_entropy(logits, labels);
     torch::Tensor total_loss = plan.extra_loss ? loss + plan.extra_loss() : loss;
     total_loss.backward();
+    if (plan.after_backward) plan.after_backward();
     optimizer.step();
     loss_sum += loss.item<double>() * double(plan.batch);
     correct += std::size_t(logits.argmax(1).eq(labels).sum().item<int64_t>());
@@ -45,6 +48,7 @@ EpochRecord run_epoch(Network& net, torch::optim::Optimizer& optimizer, const Ep
   rec.train_acc = 100.0 * double(correct) / double(std::max<std::size_t>(seen, 1));
   rec.seconds = progress.elapsed_seconds();
   rec.cpu_seconds = double(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  if (plan.before_validation) plan.before_validation();
   rec.val_acc = plan.val_set ? accuracy(net, *plan.val_set) : 0.0;
   if (plan.verbose)
     progress.finish(fmt::format("loss {:.4f} acc {:.2f}% val {:.2f}%", rec.train_loss, rec.train_acc, rec.val_acc));

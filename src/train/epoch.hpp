@@ -35,6 +35,12 @@ struct EpochPlan {
   // Optional term added to the cross-entropy before backward, e.g. network slimming's
   // lambda * sum |gamma| (prune/finetune.cpp). train_loss reports the cross-entropy alone.
   std::function<torch::Tensor()> extra_loss;
+  // Data-parallel training (distributed.hpp): called between backward and the optimizer
+  // step (the gradient all-reduce), and before the validation pass (batch-norm statistics).
+  std::function<void()> after_backward;
+  std::function<void()> before_validation;
+  // Optional fault injection for the tests of a dying rank: _exit(9) before step N.
+  std::int64_t die_before_step = -1;
   std::string label = "epoch";  // progress line prefix
   bool verbose = true;
 };

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <random>
+#include <cstdio>
 #include <cstdlib>
 #include <thread>
 
@@ -14,6 +15,7 @@
 #include "data/registry.hpp"
 #include "data/split.hpp"
 #include "train/checkpoint.hpp"
+#include "train/distributed.hpp"
 #include "train/epoch.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
@@ -109,6 +111,12 @@ TrainResult train_model(const ModelConfig& config_in, const TrainOptions& opt) {
   const TrainConfig& tc = cfg.train;
   if (opt.out_dir.empty()) throw Error("train", "no output folder given");
   set_threads(opt.threads);
+  // Data-parallel when the environment says so (dorefa train --nproc, torchrun-style vars).
+  const DistOptions dist_opt = dist_from_env();
+  std::unique_ptr<DistGroup> group;
+  if (dist_opt.world > 1) group = std::make_unique<DistGroup>(dist_opt);
+  const bool lead = !group || group->rank() == 0;  // rank 0 reports and writes
+  const bool verbose = opt.verbose && lead;
   fs::create_directories(opt.out_dir);
   fs::path last_path = opt.out_dir / "last.pt";
   fs::path best_path = opt.out_dir / "best.pt";
@@ -134,6 +142,7 @@ TrainResult train_model(const ModelConfig& config_in, const TrainOptions& opt) {
   std::unique_ptr<torch::optim::Optimizer> optimizer = make_optimizer(net, tc, tc.lr);
 
   TrainResult result;
+  result.lead = lead;
   result.best_checkpoint = best_path;
   result.last_checkpoint = last_path;
   std::string config_toml = to_toml(cfg);
@@ -151,7 +160,15 @@ TrainResult train_model(const ModelConfig& config_in, const TrainOptions& opt) {
     result.history = history_from_json(ck.metadata.at("history"));
     result.best_epoch = ck.metadata.at("best").at("epoch").get<int>();
     result.best_val_acc = ck.metadata.at("best").at("val_acc").get<double>();
-    if (opt.verbose) fmt::print(stderr, "resuming {} after epoch {}\n", last_path.string(), result.history.size());
+    if (verbose) fmt::print(stderr, "resuming {} after epoch {}\n", last_path.string(), result.history.size());
+  }
+  if (group) {
+    // Every rank starts from rank 0's weights and statistics (the seed makes them equal
+    // already; this makes it so whatever a rank's libtorch does differently).
+    std::vector<torch::Tensor> state;
+    for (auto& p : net->parameters()) state.push_back(p.data());
+    for (auto& b : net->buffers()) state.push_back(b);
+    group->broadcast(state, 0);
   }
 
   auto metadata = [&](int epochs_done) {
@@ -184,7 +201,23 @@ TrainResult train_model(const ModelConfig& config_in, const TrainOptions& opt) {
   std::size_t n = split.train.size();
   std::size_t batch = std::min<std::size_t>(std::size_t(tc.batch_size), n);
   std::int64_t steps = std::int64_t(n / batch);  // the remainder is dropped (BN needs full batches)
-  if (opt.verbose)
+  // Each rank takes batch / world examples of every global batch: the same global batch and
+  // step count as one process, so the learning-rate schedule is unchanged.
+  const std::size_t world = group ? std::size_t(group->world()) : 1;
+  if (batch % world != 0)
+    throw Error(cfg.source + ": field 'train.batch_size'",
+                fmt::format("{} does not split over {} ranks (expected a multiple of the rank count)", batch, world));
+  const std::size_t local_batch = batch / world;
+  std::int64_t die_before_step = -1;  // DOREFA_FAULT_DIE=RANK:STEP (global step), the dying-rank tests
+  if (const char* f = std::getenv("DOREFA_FAULT_DIE"); f && group) {
+    int r = -1;
+    long long st = -1;
+    if (std::sscanf(f, "%d:%lld", &r, &st) == 2 && r == group->rank()) die_before_step = st;
+  }
+  if (verbose && group)
+    fmt::print(stderr, "data-parallel: {} ranks (Gloo), {} images of each batch of {} per rank\n", world,
+               local_batch, batch);
+  if (verbose)
     fmt::print(stderr, "train {} ({}, {} MACs/image) on {}: {} train / {} val / {} test, {} steps/epoch, "
                        "{} threads, BLAS {}\n",
                cfg.name, bits_tag(cfg), cfg.macs(), tc.dataset, split.train.size(), split.val.size(), test.size(),
@@ -200,24 +233,57 @@ TrainResult train_model(const ModelConfig& config_in, const TrainOptions& opt) {
     plan.train_set = &split.train;
     plan.val_set = &split.val;
     plan.order = data::epoch_order(n, tc.seed, std::uint64_t(epoch));
-    plan.batch = batch;
+    if (group) {
+      // This rank's shard of every global batch, in step order.
+      std::vector<std::size_t> mine;
+      mine.reserve(std::size_t(steps) * local_batch);
+      for (std::int64_t st = 0; st < steps; ++st)
+        for (std::size_t k = 0; k < local_batch; ++k)
+          mine.push_back(plan.order[std::size_t(st) * batch + std::size_t(group->rank()) * local_batch + k]);
+      plan.order = std::move(mine);
+      plan.after_backward = [&] {
+        std::vector<torch::Tensor> grads;
+        for (auto& p : net->parameters())
+          if (p.grad().defined()) grads.push_back(p.grad());
+        group->allreduce_mean(grads);
+      };
+      // Batch statistics stay per rank (no synchronized BN); the running statistics the
+      // validation and the checkpoint use are averaged, so every rank holds the same model.
+      plan.before_validation = [&] {
+        std::vector<torch::Tensor> stats;
+        for (auto& b : net->buffers())
+          if (b.is_floating_point()) stats.push_back(b);
+        group->allreduce_mean(stats);
+      };
+      if (die_before_step >= std::int64_t(epoch) * steps && die_before_step < std::int64_t(epoch + 1) * steps)
+        plan.die_before_step = die_before_step - std::int64_t(epoch) * steps;
+    }
+    plan.batch = local_batch;
     plan.steps = steps;
     plan.augment_pad = tc.augment_pad;
     plan.augment_rng = &aug_rng;
     plan.lr = [&](std::int64_t s) { return lr_at(tc, std::int64_t(epoch) * steps + s, steps); };
     plan.label = fmt::format("epoch {}/{}", epoch + 1, tc.epochs);
-    plan.verbose = opt.verbose;
+    plan.verbose = verbose;
     EpochRecord rec = run_epoch(net, *optimizer, plan);
     rec.epoch = epoch + 1;
+    if (group) {  // equal shards: the mean of the ranks' means is the global mean
+      rec.train_loss = group->sum(rec.train_loss) / double(world);
+      rec.train_acc = group->sum(rec.train_acc) / double(world);
+    }
     result.history.push_back(rec);
     bool best = rec.val_acc >= result.best_val_acc || result.best_epoch == 0;
     if (best) {
       result.best_epoch = rec.epoch;
       result.best_val_acc = rec.val_acc;
-      save_checkpoint(best_path, net, nullptr, metadata(rec.epoch));
+      if (lead) save_checkpoint(best_path, net, nullptr, metadata(rec.epoch));
     }
-    save_checkpoint(last_path, net, optimizer.get(), metadata(rec.epoch));
-    log << history_json({rec})[0].dump() << "\n" << std::flush;
+    if (lead) {
+      save_checkpoint(last_path, net, optimizer.get(), metadata(rec.epoch));
+      log << history_json({rec})[0].dump() << "\n" << std::flush;
+    }
+    // The others wait for rank 0's checkpoint, so that a resume finds the same epoch everywhere.
+    if (group) group->barrier();
     ++ran;
   }
 
@@ -227,13 +293,13 @@ TrainResult train_model(const ModelConfig& config_in, const TrainOptions& opt) {
   for (const auto& r : result.history) secs += r.seconds;
   result.mean_epoch_seconds = result.history.empty() ? 0 : secs / double(result.history.size());
 
-  if (result.finished && opt.evaluate_test && fs::exists(best_path)) {
+  if (result.finished && opt.evaluate_test && lead && fs::exists(best_path)) {
     Checkpoint ck = load_checkpoint(best_path);
     result.test_acc = accuracy(ck.network, test);
     ck.metadata["test_acc"] = result.test_acc;
     ck.metadata["mean_epoch_seconds"] = result.mean_epoch_seconds;
     save_checkpoint(best_path, ck.network, nullptr, ck.metadata);
-    if (opt.verbose)
+    if (verbose)
       fmt::print(stderr, "best epoch {}: val {:.2f}%, test {:.2f}% ({} images); {:.1f} s/epoch; checkpoint {}\n",
                  result.best_epoch, result.best_val_acc, result.test_acc, test.size(), result.mean_epoch_seconds,
                  best_path.string());

@@ -45,6 +45,7 @@ struct TrainResult {
   int best_epoch = 0;
   double best_val_acc = 0;
   double test_acc = -1;   // of the best checkpoint; -1 if not evaluated
+  bool lead = true;       // data-parallel: this process is rank 0 (the one that reports and writes)
   double mean_epoch_seconds = 0;
   std::vector<EpochRecord> history;
 };
