@@ -6,6 +6,7 @@
 #include "test_files.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
+#include "error_of.hpp"
 
 namespace dorefa::data {
 namespace {
@@ -30,14 +31,7 @@ void write_batch(const fs::path& file, const std::vector<std::uint8_t>& labels) 
   util::write_file_atomic(file, bytes);
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test_support::error_of;
 
 TEST(Cifar10, ReadsEveryTrainingBatchAndTheTestBatchIntoHwc) {
   const fs::path dir = testing::scratch_dir("cifar_ok") / "cifar-10-batches-bin";

@@ -9,19 +9,13 @@
 #include "test_files.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
+#include "error_of.hpp"
 
 namespace dorefa::data {
 namespace {
 namespace fs = std::filesystem;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test_support::error_of;
 
 // A rows x cols image whose every pixel is `value` (grey) or (value, 255 - value, 7) (RGB).
 Image flat(int rows, int cols, int channels, std::uint8_t value) {

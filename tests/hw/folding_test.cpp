@@ -9,6 +9,7 @@
 #include "qmodel/synthetic.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
+#include "error_of.hpp"
 
 namespace dorefa::hw {
 namespace {
@@ -25,14 +26,7 @@ fs::path temp_file(const std::string& name, const std::string& text) {
   return p;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test_support::error_of;
 
 TEST(Folding, CyclesFollowTheMvauFormula) {
   const auto& conv1 = lenet().layers[0];  // 5x5x1 -> 24x24x16

@@ -6,6 +6,7 @@
 
 #include "test_models.hpp"
 #include "util/error.hpp"
+#include "error_of.hpp"
 
 namespace dorefa::prune {
 namespace {
@@ -21,14 +22,7 @@ std::vector<std::vector<double>> ramp_scores(const ChannelGraph& g) {
   return s;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test_support::error_of;
 
 TEST(RoundedCount, RoundsToTheMultipleWithinMinimumAndOriginal) {
   EXPECT_EQ(rounded_count(16, 0.5, 4, 4), 8);
