@@ -30,6 +30,9 @@
 #   PARALLEL=1       one background lane per dataset (default: one after the other)
 #   TABLE_ONLY=1     only collect what OUT holds and write the doc
 #   DOC=path         the doc (default docs/evaluation.md; DOC= (empty) writes no doc)
+#   DOC_TABLE=name   the doc's table markers to fill (default eval-matrix) and DOC_SVG=file the
+#                    chart beside the doc (default evaluation-matrix.svg): a second table, e.g.
+#                    of a subset at other settings, goes into its own markers
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 dorefa=${DOREFA:-$root/build/dorefa}
@@ -43,6 +46,8 @@ activity_images=${ACTIVITY_IMAGES:-8}
 datasets=${DATASETS:-mnist fashion-mnist}
 variants=${VARIANTS:-w1a2 w8a8-ptq w8a8-qat w2a2 w1a2-pruned w8a8-pruned}
 doc=${DOC-$root/docs/evaluation.md}
+doc_table=${DOC_TABLE:-eval-matrix}
+doc_svg=${DOC_SVG:-evaluation-matrix.svg}
 mkdir -p "$out/logs" "$out/configs"
 say() { echo "[$(date -u +%H:%M:%S)] $*"; }
 
@@ -103,8 +108,8 @@ write_table() {
     if [ -z "$report_dir" ]; then say "no finished run yet: matrix.json only"; exit 0; fi
     "$dorefa" report "$report_dir" --matrix "$out/matrix.json" > /dev/null
     if [ -n "$doc" ]; then
-      cp "$report_dir/eval/matrix.svg" "$(dirname "$doc")/evaluation-matrix.svg"
-      "$root/scripts/write_doc_table.py" "$doc" eval-matrix bench/eval/matrix.sh < "$report_dir/eval/matrix.md"
+      cp "$report_dir/eval/matrix.svg" "$(dirname "$doc")/$doc_svg.tmp" && mv "$(dirname "$doc")/$doc_svg.tmp" "$(dirname "$doc")/$doc_svg"
+      "$root/scripts/write_doc_table.py" "$doc" "$doc_table" bench/eval/matrix.sh < "$report_dir/eval/matrix.md"
     fi
     say "matrix: $out/matrix.json, report $report_dir/report.html"
   ) 9> "$out/.collect.lock"
