@@ -403,7 +403,9 @@ std::string eval_matrix_markdown(const EvalMatrix& m) {
 
 std::string eval_matrix_svg(const EvalMatrix& m) {
   const double panel_w = 440, panel_h = 360, legend_h = 94;
-  const double width = panel_w * double(std::max<std::size_t>(m.datasets.size(), 1));
+  // At least two panels wide: the legend and the reference notes below need that room
+  // even when the matrix has one dataset.
+  const double width = panel_w * double(std::max<std::size_t>(m.datasets.size(), 2));
   std::string s = fmt::format(
       R"(<svg xmlns="http://www.w3.org/2000/svg" class="eval-chart" viewBox="0 0 {:.0f} {:.0f}" width="{:.0f}" height="{:.0f}" role="img" font-family="system-ui,-apple-system,'Segoe UI',sans-serif">)",
       width, panel_h + legend_h, width, panel_h + legend_h);
