@@ -10,7 +10,7 @@
 # with the chart beside it (docs/evaluation-matrix.svg). No figure is typed by hand.
 #
 # Long: the full settings (30 epochs, all 10k images through Verilator) take many hours on 2
-# cores (a W8A8 design simulates at ~0.2-1 image/s). Run it in the background:
+# cores (each variant trains 30 epochs, then Verilator and Yosys). Run it in the background:
 #   nohup bench/eval/matrix.sh > runs/eval/matrix.log 2>&1 &
 # Quick settings (what docs/evaluation.md says it used):
 #   EPOCHS=1 PRUNE_EPOCHS=1 MAX_TRAIN=15000 SIM_IMAGES=100 SIM_IMAGES_8BIT=10 ACTIVITY_IMAGES=4 PARALLEL=1 \
@@ -23,7 +23,7 @@
 #   PRUNE_EPOCHS=N   fine-tune epochs after pruning (default 3)
 #   MAX_TRAIN=N      train and fine-tune on the first N training images only (default: all)
 #   SIM_IMAGES=N     test images through Verilator per design (default 0 = all 10,000)
-#   SIM_IMAGES_8BIT=N  the same for W8A8 designs (default SIM_IMAGES; they simulate ~50x slower)
+#   SIM_IMAGES_8BIT=N  the same for W8A8 designs (default SIM_IMAGES; 6.4x the cycles of W1A2)
 #   ACTIVITY_IMAGES=N  images of the toggle-coverage run behind the power estimate (default 8)
 #   DATASETS="mnist fashion-mnist"  VARIANTS="w1a2 w8a8-ptq w8a8-qat w2a2 w1a2-pruned w8a8-pruned"
 #                    (w8a8-ptq's run also gives the float row: it trains the float model)
