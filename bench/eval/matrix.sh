@@ -23,7 +23,7 @@
 #   PRUNE_EPOCHS=N   fine-tune epochs after pruning (default 3)
 #   MAX_TRAIN=N      train and fine-tune on the first N training images only (default: all)
 #   SIM_IMAGES=N     test images through Verilator per design (default 0 = all 10,000)
-#   SIM_IMAGES_8BIT=N  the same for W8A8 designs (default SIM_IMAGES; 6.4x the cycles of W1A2)
+#   SIM_IMAGES_8BIT=N  the same for W8A8 designs (default SIM_IMAGES)
 #   ACTIVITY_IMAGES=N  images of the toggle-coverage run behind the power estimate (default 8)
 #   DATASETS="mnist fashion-mnist"  VARIANTS="w1a2 w8a8-ptq w8a8-qat w2a2 w1a2-pruned w8a8-pruned"
 #                    (w8a8-ptq's run also gives the float row: it trains the float model)
