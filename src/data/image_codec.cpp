@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <csetjmp>
-#include <cstdio>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -132,16 +132,6 @@ Image read_jpeg(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
   return out;
 }
 
-std::vector<std::uint8_t> read_bytes(const fs::path& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw Error(path.string(), "cannot open the image file");
-  std::vector<std::uint8_t> bytes;
-  std::uint8_t buf[1 << 16];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) bytes.insert(bytes.end(), buf, buf + n);
-  std::fclose(f);
-  return bytes;
-}
-
 void check_writable(const fs::path& path, const Image& image) {
   if (image.rows <= 0 || image.cols <= 0 || (image.channels != 1 && image.channels != 3) ||
       image.pixels.size() != std::size_t(image.rows) * image.cols * image.channels)
@@ -153,7 +143,7 @@ void check_writable(const fs::path& path, const Image& image) {
 }  // namespace
 
 Image read_image(const fs::path& path) {
-  const std::vector<std::uint8_t> bytes = read_bytes(path);
+  const std::vector<std::uint8_t> bytes = util::read_file_bytes(path);
   static const std::uint8_t kPng[] = {0x89, 'P', 'N', 'G'};
   if (bytes.size() >= 4 && std::equal(kPng, kPng + 4, bytes.begin())) return read_png(path, bytes);
   if (bytes.size() >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF) return read_jpeg(path, bytes);

@@ -224,7 +224,8 @@ TrainResult train_model(const ModelConfig& config_in, const TrainOptions& opt) {
                steps, torch::get_num_threads(), blas_info());
 
   int ran = 0;
-  std::ofstream log(opt.out_dir / "train.log.jsonl", std::ios::app);
+  std::ofstream log;  // rank 0's alone
+  if (lead) log.open(opt.out_dir / "train.log.jsonl", std::ios::app);
   for (int epoch = int(result.history.size()); epoch < tc.epochs; ++epoch) {
     if (opt.stop_after_epochs > 0 && ran >= opt.stop_after_epochs) break;
     torch::manual_seed(mix(tc.seed, std::uint64_t(epoch), 2));
