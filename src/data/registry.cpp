@@ -30,13 +30,17 @@ std::pair<std::string, std::string> path_form(const std::string& name) {
   const auto colon = name.find(':');
   if (colon == std::string::npos) return {};
   const std::string kind = name.substr(0, colon), path = name.substr(colon + 1);
-  if (kind != "cifar10" && kind != "folder" && kind != "idx")
+  if (kind != "cifar10" && kind != "folder" && kind != "idx" && kind != "crop")
     throw Error("dataset '" + name + "'",
-                fmt::format("unknown dataset kind '{}' (expected cifar10:DIR, folder:DIR or idx:PREFIX, or one of: {})",
+                fmt::format("unknown dataset kind '{}' (expected cifar10:DIR, folder:DIR, idx:PREFIX or "
+                            "crop:HxW:DATASET, or one of: {})",
                             kind, fmt::join(dataset_names(), ", ")));
   if (path.empty())
-    throw Error("dataset '" + name + "'", fmt::format("no path after '{}:' (expected {}:{})", kind, kind,
-                                                      kind == "idx" ? "PREFIX" : "DIR"));
+    throw Error("dataset '" + name + "'", fmt::format("no {} after '{}:' (expected {}:{})",
+                                                      kind == "crop" ? "size" : "path", kind, kind,
+                                                      kind == "idx"    ? "PREFIX"
+                                                      : kind == "crop" ? "HxW:DATASET"
+                                                                       : "DIR"));
   return {kind, path};
 }
 
@@ -65,10 +69,71 @@ Dataset load_idx_prefix(const std::string& name, const std::string& prefix, cons
                        classes);
 }
 
+// "crop:HxW:DATASET" (or "crop:N:DATASET" for N x N): the crop's size and the inner name.
+struct CropForm {
+  int rows = 0, cols = 0;
+  std::string inner;
+};
+
+CropForm crop_form(const std::string& name, const std::string& rest) {
+  const auto colon = rest.find(':');
+  const std::string size = rest.substr(0, colon);
+  CropForm c;
+  if (colon != std::string::npos) c.inner = rest.substr(colon + 1);
+  const auto x = size.find('x');
+  auto number = [](const std::string& s) {
+    if (s.empty() || s.size() > 5 || !std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+      return 0;
+    return std::stoi(s);
+  };
+  c.rows = number(size.substr(0, x));
+  c.cols = x == std::string::npos ? c.rows : number(size.substr(x + 1));
+  if (c.rows <= 0 || c.cols <= 0 || c.inner.empty())
+    throw Error("dataset '" + name + "'",
+                fmt::format("bad crop '{}' (expected crop:HxW:DATASET with positive H and W, e.g. crop:24x24:mnist)",
+                            rest));
+  return c;
+}
+
+// The centre rows x cols of every image (an odd margin leaves the extra row/column at the
+// bottom/right, as torchvision's CenterCrop rounds).
+Dataset center_crop(Dataset in, const std::string& name, int rows, int cols) {
+  if (rows > in.rows || cols > in.cols)
+    throw Error("dataset '" + name + "'", fmt::format("crop {}x{} is larger than the {}x{} images of {}", rows, cols,
+                                                      in.rows, in.cols, in.name));
+  const int top = (in.rows - rows) / 2, left = (in.cols - cols) / 2, ch = in.channels;
+  Dataset out = in;
+  out.name = name;
+  out.rows = rows;
+  out.cols = cols;
+  out.images.resize(in.size() * std::size_t(rows) * cols * ch);
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const std::uint8_t* src = in.images.data() + i * in.image_bytes();
+    std::uint8_t* dst = out.images.data() + i * out.image_bytes();
+    for (int y = 0; y < rows; ++y)
+      std::copy_n(src + (std::size_t(top + y) * in.cols + left) * ch, std::size_t(cols) * ch,
+                  dst + std::size_t(y) * cols * ch);
+  }
+  return out;
+}
+
 }  // namespace
 
 DatasetInfo dataset_info(const std::string& name) {
-  if (auto [kind, path] = path_form(name); !kind.empty()) {
+  if (auto [kind, path] = path_form(name); kind == "crop") {
+    const CropForm c = crop_form(name, path);
+    DatasetInfo info = dataset_info(c.inner);
+    info.name = name;
+    info.description = fmt::format("centre {}x{} of: {}", c.rows, c.cols, info.description);
+    if (info.rows > 0) {  // a built-in set: its size is known here
+      if (c.rows > info.rows || c.cols > info.cols)
+        throw Error("dataset '" + name + "'", fmt::format("crop {}x{} is larger than the {}x{} images of {}", c.rows,
+                                                          c.cols, info.rows, info.cols, c.inner));
+      info.rows = c.rows;
+      info.cols = c.cols;
+    }
+    return info;
+  } else if (!kind.empty()) {
     const char* what = kind == "cifar10" ? "CIFAR-10 binary batches"
                        : kind == "folder" ? "image folder, one sub-folder per class (PNG/JPEG)"
                                           : "IDX image/label pairs";
@@ -94,6 +159,10 @@ DatasetInfo dataset_info(const std::string& name) {
 
 Dataset load_dataset(const std::string& name, const std::string& split, std::optional<ImageShape> shape) {
   if (auto [kind, path] = path_form(name); !kind.empty()) {
+    if (kind == "crop") {
+      const CropForm c = crop_form(name, path);
+      return center_crop(load_dataset(c.inner, split), name, c.rows, c.cols);
+    }
     if (kind == "cifar10") return load_cifar10(path, split);
     if (kind == "folder") return load_image_folder(path, split, shape);
     return load_idx_prefix(name, path, split);

@@ -7,6 +7,10 @@
 //   idx:PREFIX    an IDX pair per split: PREFIX{train,t10k,test}-{images-idx3,labels-idx1}-ubyte[.gz]
 //                 (PREFIX a folder, or a folder plus a file prefix such as emnist-digits-);
 //                 the class count is the largest training label + 1
+//   crop:HxW:DATASET  the centre H x W of every image of DATASET (any name above; crop:N:
+//                 for N x N): a smaller network input that every stage sees alike, since
+//                 the name travels with the checkpoint (e.g. crop:24x24:mnist drops MNIST's
+//                 mostly empty 2-pixel border, 784 -> 576 pixels per image)
 #include <filesystem>
 #include <optional>
 #include <string>

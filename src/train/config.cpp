@@ -153,10 +153,12 @@ void validate(ModelConfig& cfg) {
       if (!valid_bits(l.a_bits)) fail(cfg, l.name, "a_bits", fmt::format("expected 1..8 or 32, found {}", l.a_bits));
       if (!(l.g_bits >= 1 && l.g_bits <= 16) && l.g_bits != kFullPrecision)
         fail(cfg, l.name, "g_bits", fmt::format("expected 1..16 or 32, found {}", l.g_bits));
-      if ((l.first || l.last) && l.w_bits != 8 && l.w_bits != kFullPrecision)
+      // The logits layer keeps 8-bit symmetric weights (its float bias and scale need them);
+      // the first layer defaults to 8 bits but may go lower where that buys throughput
+      // (k-bit weights on 8-bit pixels are LUT adders instead of DSP multipliers).
+      if (l.last && l.w_bits != 8 && l.w_bits != kFullPrecision)
         fail(cfg, l.name, "w_bits",
-             fmt::format("the {} layer uses 8-bit symmetric weights (expected 8 or 32, found {})",
-                         l.first ? "first" : "last", l.w_bits));
+             fmt::format("the last layer uses 8-bit symmetric weights (expected 8 or 32, found {})", l.w_bits));
       if (l.channels < 1) fail(cfg, l.name, "channels", fmt::format("expected >= 1, found {}", l.channels));
     }
     switch (l.type) {

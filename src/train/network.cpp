@@ -11,7 +11,9 @@ WeightEncoding encoding_of(const LayerConfig& l) {
   if (l.w_bits == kFullPrecision) return WeightEncoding::kFloat;
   // 8-bit weights anywhere are symmetric per output channel (W8A8 QAT): DoReFa's eq. 9 at
   // k = 8 gives odd levels up to +-255, which int8 weights cannot hold (docs/integer-model.md).
-  if (l.first || l.last || l.w_bits == 8) return WeightEncoding::kSymmetric;
+  // The first layer's default 8 bits (raw pixels) and the logits layer are symmetric too;
+  // a first layer set below 8 bits is DoReFa like the hidden ones.
+  if (l.last || l.w_bits == 8) return WeightEncoding::kSymmetric;
   return l.w_bits == 1 ? WeightEncoding::kBinary : WeightEncoding::kDorefa;
 }
 

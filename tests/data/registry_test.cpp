@@ -110,5 +110,47 @@ TEST(Registry, IdxPrefixLoadsAnyPairAndCountsClassesFromTheTrainingLabels) {
   }
 }
 
+TEST(Registry, CropTakesTheCentreOfEveryImageOfAnyDataset) {
+  const auto dir = testing::scratch_dir("crop");
+  // 4x5 images whose pixel value encodes its position: 10 * row + column (+ 100 for image 1).
+  std::vector<std::uint8_t> pixels;
+  for (int i = 0; i < 2; ++i)
+    for (int y = 0; y < 4; ++y)
+      for (int x = 0; x < 5; ++x) pixels.push_back(std::uint8_t(100 * i + 10 * y + x));
+  write_idx(dir / "train-images-idx3-ubyte", {2, 4, 5}, pixels);
+  write_idx(dir / "train-labels-idx1-ubyte", {2}, {1, 0});
+  const std::string inner = "idx:" + dir.string();
+  const Dataset c = load_dataset("crop:2x3:" + inner, "train");
+  EXPECT_EQ(c.rows, 2);
+  EXPECT_EQ(c.cols, 3);
+  EXPECT_EQ(c.name, "crop:2x3:" + inner);
+  EXPECT_EQ(c.labels, (std::vector<std::uint8_t>{1, 0}));
+  EXPECT_EQ(c.images, (std::vector<std::uint8_t>{11, 12, 13, 21, 22, 23, 111, 112, 113, 121, 122, 123}));
+  // N alone is N x N; an odd margin keeps the extra row/column at the bottom/right.
+  const Dataset s = load_dataset("crop:3:" + inner, "train");
+  EXPECT_EQ(std::vector<std::uint8_t>(s.images.begin(), s.images.begin() + 3), (std::vector<std::uint8_t>{1, 2, 3}));
+  // A built-in set: its info already has the cropped size.
+  const DatasetInfo info = dataset_info("crop:24x24:mnist");
+  EXPECT_EQ(info.rows, 24);
+  EXPECT_EQ(info.num_classes, 10);
+  const Dataset m = load_dataset("crop:24x24:mnist", "test");
+  const Dataset full = load_dataset("mnist", "test");
+  ASSERT_EQ(m.size(), full.size());
+  EXPECT_EQ(m.image(7)[0], full.image(7)[2 * 28 + 2]);
+  EXPECT_EQ(m.image(7)[23 * 24 + 23], full.image(7)[25 * 28 + 25]);
+  for (const char* bad : {"crop:30x30:mnist", "crop:0x4:mnist", "crop:24:", "crop:axb:mnist", "crop:24"}) {
+    try {
+      load_dataset(bad, "test");
+      FAIL() << bad;
+    } catch (const Error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(bad), std::string::npos) << what;
+      EXPECT_TRUE(what.find("larger than the 28x28") != std::string::npos ||
+                  what.find("expected crop:HxW:DATASET") != std::string::npos)
+          << what;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace dorefa::data

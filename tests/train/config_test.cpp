@@ -107,9 +107,13 @@ TEST(Config, BadBitsAreRejectedWithTheLayerName) {
   EXPECT_NE(msg.find("found 12"), std::string::npos) << msg;
   msg = error_of(replace(kTiny, "a_bits = 2", "a_bits = 0"));
   EXPECT_NE(msg.find("field 'a_bits'"), std::string::npos) << msg;
-  // The first layer's weights are 8-bit symmetric: 2 bits there is an error.
-  msg = error_of(replace(kTiny, "kernel = 5", "kernel = 5\nw_bits = 2"));
-  EXPECT_NE(msg.find("layer 'conv1' field 'w_bits'"), std::string::npos) << msg;
+  // The logits layer's weights are 8-bit symmetric: 2 bits there is an error...
+  msg = error_of(replace(kTiny, "channels = 10", "channels = 10\nw_bits = 2"));
+  EXPECT_NE(msg.find("layer 'out' field 'w_bits'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("the last layer uses 8-bit symmetric weights"), std::string::npos) << msg;
+  // ...while the first layer may go below its default 8 bits.
+  const ModelConfig low = parse_config(replace(kTiny, "kernel = 5", "kernel = 5\nw_bits = 1"), "tiny.toml");
+  EXPECT_EQ(low.layers[0].w_bits, 1);
   EXPECT_THROW(parse_bits_triple("1,2"), Error);
   EXPECT_THROW(parse_bits_triple("1,x,32"), Error);
   EXPECT_THROW(parse_bits_triple("1,2,32,4"), Error);
