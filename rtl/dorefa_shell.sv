@@ -1,9 +1,9 @@
 // System shell around a generated core (docs/board/registers.md): AXI4-Lite registers for
 // the PS (M_AXI_GP0), and an AXI3 DMA master for S_AXI_HP0 that reads a whole batch of
-// images from DDR, feeds the core one pixel per beat, and writes one result record per
+// images from DDR, feeds the core ELEMS pixels per beat, and writes one result record per
 // image back. One START = one batch; the ARM does nothing per image.
 //
-//   DDR --read DMA (64b)--> pixel unpack (8 px/word -> 1 px/beat, tlast) --> core
+//   DDR --read DMA (64b)--> pixel unpack (8 px/word -> ELEMS px/beat, tlast) --> core
 //   core --> result pack (scores?, class word) --> write DMA (64b) --> DDR
 //
 // The core sits outside this module (core_* ports) so the same shell wraps any generated
@@ -14,6 +14,7 @@
 module dorefa_shell #(
     parameter logic [63:0] DESIGN_HASH     = 64'h0,
     parameter int          PIXELS          = 784,  // pixels (bytes) per image the core takes
+    parameter int          ELEMS           = 1,    // of them per core input beat (divides 8 and PIXELS)
     parameter int          NUM_CLASSES     = 10,
     parameter int          AXIL_ADDR_W     = 8,
     parameter int          MAX_OUTSTANDING = 4,
@@ -69,7 +70,7 @@ module dorefa_shell #(
     // the core (generated `top`): the AXI-Stream port set of every rtl/ module
     // (docs/rtl/interfaces.md) with a core_ prefix, spelled out: no SV interfaces (above)
     output logic                   core_rst_n,
-    output logic [7:0]             core_s_axis_tdata,
+    output logic [8*ELEMS-1:0]     core_s_axis_tdata,
     output logic                   core_s_axis_tvalid,
     input  logic                   core_s_axis_tready,
     output logic                   core_s_axis_tlast,
@@ -287,7 +288,8 @@ module dorefa_shell #(
   );
 
   shell_pixel_unpack #(
-      .PIXELS(PIXELS)
+      .PIXELS(PIXELS),
+      .ELEMS(ELEMS)
   ) u_unpack (
       .clk(clk), .rst_n(dp_rst_n),
       .s_axis_tdata(unpack_tdata), .s_axis_tvalid(unpack_tvalid), .s_axis_tready(unpack_tready),

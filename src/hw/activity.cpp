@@ -173,7 +173,8 @@ Activity measure_activity(const ActivityOptions& options) {
   std::vector<std::string> argv = {fs::absolute(build.binary).string(), (work / "images.bin").string(),
                                    (work / "results.bin").string(), std::to_string(n), std::to_string(ds.image_bytes()),
                                    std::to_string(design.num_classes), std::to_string(n), "0", "0", "1",
-                                   std::to_string(std::max<std::int64_t>(200000, 50 * design.ideal_cycles))};
+                                   std::to_string(std::max<std::int64_t>(200000, 50 * design.ideal_cycles)),
+                                   std::to_string(design.folding.input_elems)};
   std::int64_t cycles = 0;
   std::string failure;
   const fs::path cwd = fs::current_path();

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
@@ -104,7 +105,25 @@ std::int64_t mvu_cycles(const Layer& layer, int pe, int simd) {
   return pixels * (layer.fan_in() / simd) * (layer.out_channels() / pe);
 }
 
+std::vector<int> input_elems_choices(const qmodel::Model& model) {
+  std::vector<int> out;
+  const Layer* first = model.layers.empty() ? nullptr : &model.layers.front();
+  const bool per_pixel = first && first->kind != LayerKind::kDense;
+  for (int e : {1, 2, 4, 8})
+    if (model.input.elements() % e == 0 && (!per_pixel || model.input.channels % e == 0)) out.push_back(e);
+  return out;
+}
+
+std::int64_t input_cycles(const qmodel::Model& model, int elems) {
+  return (model.input.elements() + elems - 1) / std::max(1, elems);
+}
+
 void validate_folding(const qmodel::Model& model, const Folding& folding) {
+  const std::vector<int> widths = input_elems_choices(model);
+  if (std::find(widths.begin(), widths.end(), folding.input_elems) == widths.end())
+    throw Error("folding", fmt::format("{} input elements per beat is not a legal width for model '{}' (expected one "
+                                       "of: {})",
+                                       folding.input_elems, model.name, fmt::join(widths, ", ")));
   for (const auto& f : folding.layers) {
     bool known = false;
     for (const auto& l : model.layers) known |= l.name == f.layer && l.has_weights();
@@ -214,8 +233,14 @@ void assign_dsp(const qmodel::Model& model, Folding& f, const Device& device, co
 }
 
 std::int64_t fastest_cycles(const qmodel::Model& model, std::string* what) {
-  std::int64_t best = model.input.elements();
-  if (what) *what = fmt::format("the input stream (one 8-bit pixel per cycle: {} cycles/image)", best);
+  const int widest = input_elems_choices(model).back();
+  std::int64_t best = input_cycles(model, widest);
+  if (what)
+    *what = widest == 1 ? fmt::format("the input stream (one 8-bit pixel per cycle: {} cycles/image{})", best,
+                                      model.layers.empty() || model.layers.front().kind == LayerKind::kDense
+                                          ? ""
+                                          : "; a sliding window takes one pixel per cycle")
+                        : fmt::format("the input stream ({} 8-bit elements per cycle: {} cycles/image)", widest, best);
   for (const auto& l : model.layers) {
     if (!l.has_weights()) continue;
     const std::int64_t c = mvu_cycles(l, pe_choices(l).back(), simd_choices(l).back());
@@ -267,6 +292,15 @@ Folding fold_for_target(const qmodel::Model& model, const Device& device, const 
                           : fmt::format("fastest PE x SIMD ({} cycles/image; {} is out of its reach)", best_cycles, t);
     f.layers.push_back(best);
   }
+  // The narrowest input beat meeting the target (a wider one only costs FIFO bits, but
+  // nothing is gained by it), else the widest.
+  const std::vector<int> widths = input_elems_choices(model);
+  f.input_elems = widths.back();
+  for (int e : widths)
+    if (input_cycles(model, e) <= t) {
+      f.input_elems = e;
+      break;
+    }
   assign_dsp(model, f, device, goal);
   return f;
 }
@@ -361,7 +395,8 @@ Folding default_folding(const qmodel::Model& model, const Device& device, const 
     case FoldingGoal::Search::kRelax:
       break;
   }
-  return relax_until_fits(model, device, goal, acc_bits, std::max<std::int64_t>(goal.target_cycles, model.input.elements()));
+  return relax_until_fits(model, device, goal, acc_bits,
+                          std::max<std::int64_t>(goal.target_cycles, input_cycles(model, input_elems_choices(model).back())));
 }
 
 Folding apply_overrides(const qmodel::Model& model, Folding base, const std::vector<FoldingOverride>& overrides,

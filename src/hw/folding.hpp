@@ -31,6 +31,10 @@ struct LayerFolding {
 // One entry per conv/dense layer, in model order.
 struct Folding {
   std::vector<LayerFolding> layers;
+  // Elements (8-bit pixel channels) per beat of the core's input stream: 1, 2, 4 or 8,
+  // see input_elems_choices. One pixel per cycle bounds a design at H*W*C cycles/image
+  // (784 on MNIST); the search widens the input only when the target needs it.
+  int input_elems = 1;
   const LayerFolding* find(const std::string& layer) const;
 };
 
@@ -68,6 +72,16 @@ bool simd_divides(const qmodel::Layer& layer, int simd);
 std::vector<int> pe_choices(const qmodel::Layer& layer);
 std::vector<int> simd_choices(const qmodel::Layer& layer);
 
+// The legal widths of the input stream in elements per beat, ascending: 1, 2, 4 or 8
+// (the system shell unpacks 64-bit DDR words, so a width divides 8) that divide the
+// image's elements and, when the first layer is a conv or max-pool, its channels (a
+// sliding window assembles pixels from whole beats; several pixels per beat would need a
+// pixel-parallel window, which we do not have). A dense first layer takes any of them.
+std::vector<int> input_elems_choices(const qmodel::Model& model);
+
+// Cycles per image of the input stream at `elems` elements per beat.
+std::int64_t input_cycles(const qmodel::Model& model, int elems);
+
 // Cycles per image of one conv/dense layer at the given folding.
 std::int64_t mvu_cycles(const qmodel::Layer& layer, int pe, int simd);
 
@@ -92,8 +106,8 @@ std::vector<FoldingOverride> read_folding_file(const std::filesystem::path& path
 // every layer can reach.
 Folding default_folding(const qmodel::Model& model, const Device& device, const FoldingGoal& goal = {});
 
-// The fewest cycles per image any folding can reach: the input stream (one pixel per
-// cycle) or the layer that is slowest at its full PE x SIMD; `what` names it.
+// The fewest cycles per image any folding can reach: the input stream (at its widest
+// legal beat) or the layer that is slowest at its full PE x SIMD; `what` names it.
 std::int64_t fastest_cycles(const qmodel::Model& model, std::string* what = nullptr);
 
 // Decides LayerFolding::dsp where it is unset: DSP48s for the multiply lanes of the layers

@@ -51,7 +51,7 @@ struct Sim {
 // text that Verilator compiles in the design folder, so the two share no code.
 int main(int argc, char** argv) {
   if (argc < 11) {
-    std::fprintf(stderr, "usage: %s IMAGES RESULTS N PIXELS CLASSES STEADY_N STALL_IN STALL_OUT SEED TIMEOUT\n", argv[0]);
+    std::fprintf(stderr, "usage: %s IMAGES RESULTS N PIXELS CLASSES STEADY_N STALL_IN STALL_OUT SEED TIMEOUT [ELEMS]\n", argv[0]);
     return 2;
   }
   const char* images_path = argv[1];
@@ -64,6 +64,11 @@ int main(int argc, char** argv) {
   const double stall_out = std::atof(argv[8]);
   const unsigned long long seed = std::strtoull(argv[9], nullptr, 10);
   const long long timeout = std::atoll(argv[10]);
+  const long elems = argc > 11 ? std::atol(argv[11]) : 1;  // pixel elements per input beat
+  if (elems < 1 || elems > 8 || pixels % elems != 0) {
+    std::fprintf(stderr, "ELEMS %ld must be 1..8 and divide PIXELS %ld\n", elems, pixels);
+    return 2;
+  }
 
   std::vector<std::uint8_t> images(std::size_t(n * pixels));
   FILE* f = std::fopen(images_path, "rb");
@@ -111,8 +116,11 @@ int main(int argc, char** argv) {
       if (!valid && in_image < count) valid = !(p_in > 0 && uni(rng) < p_in);
       s.top->s_axis_tvalid = valid ? 1 : 0;
       if (valid) {
-        s.top->s_axis_tdata = images[std::size_t(in_image * pixels + in_pixel)];
-        s.top->s_axis_tlast = in_pixel == pixels - 1 ? 1 : 0;
+        // ELEMS consecutive pixel elements, the first in the low byte.
+        std::uint64_t beat = 0;
+        for (long k = elems - 1; k >= 0; --k) beat = beat << 8 | images[std::size_t(in_image * pixels + in_pixel + k)];
+        s.top->s_axis_tdata = beat;
+        s.top->s_axis_tlast = in_pixel + elems == pixels ? 1 : 0;
       } else {
         s.top->s_axis_tdata = 0;
         s.top->s_axis_tlast = 0;
@@ -154,7 +162,7 @@ int main(int argc, char** argv) {
       if (in_fire) {
         if (in_pixel == 0) first_in[std::size_t(in_image)] = s.cycle;
         valid = false;
-        if (++in_pixel == pixels) {
+        if ((in_pixel += elems) == pixels) {
           in_pixel = 0;
           ++in_image;
         }

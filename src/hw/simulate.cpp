@@ -63,7 +63,8 @@ SimReport simulate_design(const SimOptions& options, const qmodel::Model* given)
                                    fmt::format("{}", o.stall_in),
                                    fmt::format("{}", o.stall_out),
                                    std::to_string(o.seed),
-                                   std::to_string(timeout)};
+                                   std::to_string(timeout),
+                                   std::to_string(design.folding.input_elems)};
   write_command_line(sim_dir / "command.txt", argv);
   util::Progress progress("simulate", n, "img");
   const ProcessResult r = run_harness(argv, sim_dir / "harness.log", o.design_dir,

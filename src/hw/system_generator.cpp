@@ -52,7 +52,8 @@ std::string system_top_text(const DesignInfo& core, const SystemDesign& s, int a
 // registers on the PS's M_AXI_GP0, an AXI3 DMA master for S_AXI_HP0) around the core `top`.
 // Register map generated from src/hw/register_map.cpp (rtl/dorefa_regmap.vh).
 // Design hash {hash} (DESIGN_HASH_HI:LO): SHA-256 of the core's sources and memory images.
-// Images in DDR: {pixels} pixels (uint8, HWC) padded to {image_bytes} bytes each.
+// Images in DDR: {pixels} pixels (uint8, HWC) padded to {image_bytes} bytes each; the core
+// takes {elems} per beat.
 // Plain Verilog-2001 on purpose: Vivado block-design module references need a Verilog top.
 module system_top (
   (* X_INTERFACE_PARAMETER = "ASSOCIATED_BUSIF s_axi:m_axi, ASSOCIATED_RESET rst_n, FREQ_HZ 100000000" *)
@@ -137,7 +138,7 @@ module system_top (
   assign m_axi_wid = 6'd0;
 
   wire        core_rst_n;
-  wire [7:0]  core_in_tdata;
+  wire [{in_msb}:0] core_in_tdata;
   wire        core_in_tvalid, core_in_tready, core_in_tlast;
   wire [63:0] core_out_tdata;
   wire        core_out_tvalid, core_out_tready, core_out_tlast;
@@ -145,6 +146,9 @@ module system_top (
   dorefa_shell #(
     .DESIGN_HASH(64'h{hash}),
     .PIXELS({pixels}),
+    .ELEMS({elems}),
+    .MAX_OUTSTANDING({outstanding}),
+    .RD_FIFO_DEPTH({rd_depth}),
     .NUM_CLASSES({classes}),
     .AXIL_ADDR_W({addr_bits})
   ) u_shell (
@@ -179,7 +183,9 @@ endmodule
 )",
       fmt::arg("model", core.model_name), fmt::arg("hash", s.design_hash), fmt::arg("pixels", s.pixels),
       fmt::arg("image_bytes", s.image_bytes), fmt::arg("classes", s.num_classes), fmt::arg("aw", addr_bits - 1),
-      fmt::arg("addr_bits", addr_bits));
+      fmt::arg("addr_bits", addr_bits), fmt::arg("elems", core.folding.input_elems),
+      fmt::arg("outstanding", s.read_outstanding), fmt::arg("rd_depth", s.read_outstanding * 16),
+      fmt::arg("in_msb", 8 * core.folding.input_elems - 1));
 }
 
 }  // namespace
@@ -190,6 +196,10 @@ SystemDesign write_system_shell(const DesignInfo& core, const fs::path& rtl_dir)
   SystemDesign s;
   s.pixels = int(core.input.elements());
   s.image_bytes = (s.pixels + 7) / 8 * 8;
+  // Read bursts in flight: 4 (16 beats each) cover DDR latency up to ~64 cycles at the
+  // port's full rate; a core that needs more than half of the port's 64-bit beats per cycle
+  // gets 8 (what the HP port accepts) and a read FIFO to match, or DDR latency starves it.
+  s.read_outstanding = 2 * (s.image_bytes / 8) > core.ideal_cycles ? 8 : 4;
   s.num_classes = core.num_classes;
   s.design_hash = design_hash(dir, core.sources);
   if (s.num_classes < 1 || s.pixels < 1)
@@ -227,6 +237,7 @@ void add_system_json(nlohmann::json& j, const SystemDesign& s) {
                  {"pixels", s.pixels},
                  {"image_bytes", s.image_bytes},
                  {"num_classes", s.num_classes},
+                 {"read_bursts_in_flight", s.read_outstanding},
                  {"register_map", {{"verilog", "rtl/dorefa_regmap.vh"}, {"cpp", "host/dorefa_regs.h"},
                                    {"json", "host/regmap.json"}}},
                  {"interface", "AXI4-Lite slave s_axi (registers, docs/board/registers.md), AXI3 64-bit master m_axi "
@@ -250,6 +261,7 @@ SystemDesign load_system_design(const fs::path& dir) {
     s.pixels = sj.at("pixels").get<int>();
     s.image_bytes = sj.at("image_bytes").get<int>();
     s.num_classes = sj.at("num_classes").get<int>();
+    s.read_outstanding = sj.value("read_bursts_in_flight", 4);
     return s;
   } catch (const nlohmann::json::exception& e) {
     throw Error(file.string(), fmt::format("malformed \"system\" entry in design.json: {}", e.what()));

@@ -26,6 +26,7 @@ struct SystemDesign {
   int pixels = 0;                              // bytes of one image the core consumes
   int image_bytes = 0;                         // pixels rounded up to 8: one image in DDR
   int num_classes = 0;
+  int read_outstanding = 4;                    // DMA read bursts in flight (4 or 8, see .cpp)
 };
 
 // The shell's rtl/ modules (dependency order does not matter to the tools).

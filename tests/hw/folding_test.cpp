@@ -297,5 +297,39 @@ TEST(Folding, MaxPoolWithStrideUnlikeKernelIsUnsupported) {
   EXPECT_NE(error_of([&] { check_supported(m); }).find("stride 1 != kernel 2"), std::string::npos);
 }
 
+TEST(Folding, InputBeatsWidenOnlyWhenTheTargetNeedsThemAndOnlyWhereLegal) {
+  // A conv on 1-channel images takes one pixel per beat: its sliding window is the bound.
+  EXPECT_EQ(input_elems_choices(lenet()), (std::vector<int>{1}));
+  std::string what;
+  fastest_cycles(lenet(), &what);
+  // A dense first layer takes 1, 2, 4 or 8 elements per beat (784 = 8 * 98).
+  qmodel::SyntheticSpec s = qmodel::mlp_w2a2_spec();
+  s.hidden = {32, 16};
+  s.calibration_images = 64;
+  const qmodel::Model mlp = qmodel::make_synthetic_model(s, 2);
+  EXPECT_EQ(input_elems_choices(mlp), (std::vector<int>{1, 2, 4, 8}));
+  EXPECT_EQ(input_cycles(mlp, 8), 98);
+  EXPECT_LE(fastest_cycles(mlp, &what), 98);
+  const Device dev = xc7z020();
+  FoldingGoal goal;
+  goal.search = FoldingGoal::Search::kExact;
+  // The narrowest beat meeting each target: 784 cycles need 1, 392 need 2, 200 need 4.
+  for (auto [target, elems] : {std::pair{900, 1}, {392, 2}, {200, 4}, {100, 8}}) {
+    goal.target_cycles = target;
+    const Folding f = default_folding(mlp, dev, goal);
+    EXPECT_EQ(f.input_elems, elems) << target;
+    EXPECT_LE(estimate_cost(mlp, f).ideal_cycles, target) << target;
+  }
+  // Below 98 cycles the input stream binds, and the error says so.
+  goal.target_cycles = 90;
+  const std::string msg = error_of([&] { default_folding(mlp, dev, goal); });
+  EXPECT_NE(msg.find("the input stream (8 8-bit elements per cycle: 98 cycles/image)"), std::string::npos) << msg;
+  // A width that is not legal for the model is rejected by name.
+  Folding bad = default_folding(lenet(), dev);
+  bad.input_elems = 4;
+  const std::string bad_msg = error_of([&] { validate_folding(lenet(), bad); });
+  EXPECT_NE(bad_msg.find("4 input elements per beat is not a legal width"), std::string::npos) << bad_msg;
+}
+
 }  // namespace
 }  // namespace dorefa::hw

@@ -88,6 +88,35 @@ TEST(Simulate, MlpWithMultiBitWeightsAndWidthConvertersIsBitExact) {
   EXPECT_GT(r.accuracy, 0.0);
 }
 
+// A target below one pixel per cycle widens the input stream (4 pixels per beat here):
+// the harness packs them, the first width converter regroups them, the result is the same.
+TEST(Simulate, WideInputBeatsAreBitExactAndReachTheirThroughput) {
+  qmodel::SyntheticSpec s = qmodel::mlp_w2a2_spec();
+  s.hidden = {32, 16};
+  s.calibration_images = 64;
+  qmodel::Model m = qmodel::make_synthetic_model(s, 7);
+  fs::path dir = design_dir("mlp_wide");
+  fs::path model_file = dir.string() + ".dqm";
+  qmodel::save_model(m, model_file);
+  CompileOptions c;
+  c.out_dir = dir;
+  c.model_file = model_file;
+  c.goal.search = FoldingGoal::Search::kExact;
+  c.goal.target_cycles = 200;
+  const DesignInfo d = compile_design(m, c);
+  ASSERT_EQ(d.folding.input_elems, 4);
+  EXPECT_EQ(load_design(dir).folding.input_elems, 4);
+  SimOptions o;
+  o.design_dir = dir;
+  o.images = 60;
+  o.seed = 4;
+  SimReport r = simulate_design(o);
+  EXPECT_EQ(r.mismatches, 0u);
+  EXPECT_EQ(r.images, 60u);
+  // Back-to-back, the design keeps up with its 196-cycle input stream (not 784).
+  EXPECT_LE(r.steady_cycles, 1.05 * double(d.ideal_cycles)) << r.steady_cycles;
+}
+
 // W8A8: every hidden layer an 8 x 8-bit mvtu (DSP48 and LUT lanes both) into a requant
 // stage; the mixed net feeds conv1's 8-bit levels into binary weights. Short runs: the
 // requant arithmetic's edges are the RTL testbench's (rtl/tb/requant_tb.cpp).
