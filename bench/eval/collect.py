@@ -102,6 +102,37 @@ def quantized_row(args, ds, v, run):
     }, None
 
 
+RECORD_LABELS = {"130k": "Record CNN, W1A2 (130k goal)", "1m": "Record MLP, W1A2 (1M goal)"}
+
+
+def record_row(args, name):
+    """A throughput record of bench/hw/records.sh (RECORDS/NAME): the same measurements as a
+    matrix run (lowering on all test images, Verilator, Yosys, the power estimate), on the
+    record's own network, so it joins the MNIST panel as its own point."""
+    d = os.path.join(args.records, name)
+    files = {f: os.path.join(d, f + ".json") for f in ("lower", "sim", "synth", "power", "checks")}
+    missing = [f for f, p in files.items() if not os.path.isfile(p)]
+    if missing:
+        return None, f"record {name}: no {', '.join(missing)} in {d} (run bench/hw/records.sh)"
+    low, sim, syn, pw = (load(files[f]) for f in ("lower", "sim", "synth", "power"))
+    m = inspect(args.dorefa, os.path.join(d, "model.dqm"))
+    macs = sum(l["weight_count"] * l["output"][0] * l["output"][1] for l in m["layers"] if "weight_count" in l)
+    res = syn["resources"]
+    return {
+        "dataset": "mnist", "variant": f"record{name}", "label": RECORD_LABELS.get(name, name), "family": "w1a2",
+        "pruned": False, "test_acc_pct": low["integer_accuracy_pct"], "test_images": low["images"], "macs": macs,
+        "model_bytes": integer_bytes(m),
+        "cpu_us_per_image": 1e6 / low["runtime_images_per_second"] if low.get("runtime_images_per_second") else None,
+        "fabric": {
+            "cycles_per_image": sim["steady_cycles_per_image"], "fps": sim["fps"], "latency_us": sim["latency_us"],
+            "lut": res["lut"], "ff": res["ff"], "bram36": res["bram36_equivalent"], "dsp": res["dsp48e1"],
+            "power_w": pw["total_w"], "energy_per_image_uj": pw["energy_per_image_uj"],
+            "power_activity_measured": str(pw.get("toggle_source", "")).startswith("measured"),
+            "sim_images": sim["images"], "mismatches": sim["mismatches"], "fits": bool(syn.get("fits", False)),
+        },
+    }, None
+
+
 def float_row(args, ds):
     run = os.path.join(args.out, ds, "w8a8-ptq")
     best = os.path.join(run, "train", "best.json")
@@ -126,6 +157,7 @@ def main():
     ap.add_argument("--datasets", default="mnist fashion-mnist")
     ap.add_argument("--variants", default="w1a2 w8a8-ptq w8a8-qat w2a2 w1a2-pruned w8a8-pruned")
     ap.add_argument("--settings", default="")
+    ap.add_argument("--records", default="", help="bench/hw/records.sh output folder: add its records to MNIST")
     args = ap.parse_args()
     wanted = args.variants.split()
     if "w8a8-ptq" in wanted:
@@ -140,6 +172,14 @@ def main():
                 rows.append(row)
             else:
                 pending.append({"dataset": ds, "variant": v, "reason": reason})
+    if args.records and "mnist" in args.datasets.split():
+        for name in sorted(n for n in os.listdir(args.records) if os.path.isdir(os.path.join(args.records, n))
+                           and os.path.isfile(os.path.join(args.records, n, "checks.json"))):
+            row, reason = record_row(args, name)
+            if row:
+                rows.append(row)
+            else:
+                pending.append({"dataset": "mnist", "variant": f"record{name}", "reason": reason})
     cpu = next((r for r in rows if r["cpu_us_per_image"]), None)
     json.dump({
         "format": "dorefa-eval-matrix/1",

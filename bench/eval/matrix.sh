@@ -33,6 +33,8 @@
 #   DOC_TABLE=name   the doc's table markers to fill (default eval-matrix) and DOC_SVG=file the
 #                    chart beside the doc (default evaluation-matrix.svg): a second table, e.g.
 #                    of a subset at other settings, goes into its own markers
+#   RECORDS=dir      also chart the MNIST throughput records of bench/hw/records.sh (its
+#                    output folder, e.g. runs/records) beside the MNIST variants
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 dorefa=${DOREFA:-$root/build/dorefa}
@@ -100,7 +102,7 @@ write_table() {
   (
     flock 9
     python3 "$root/bench/eval/collect.py" --out "$out" --dorefa "$dorefa" --datasets "$datasets" \
-      --variants "$variants" --settings "$settings" > "$out/matrix.json.tmp"
+      --variants "$variants" --settings "$settings" ${RECORDS:+--records "$RECORDS"} > "$out/matrix.json.tmp"
     mv "$out/matrix.json.tmp" "$out/matrix.json"
     # The report of the default variant's run carries the matrix (and renders its table + chart).
     local report_dir=""

@@ -16,8 +16,10 @@
 # Environment: RECORDS="130k 1m" (which), DOREFA=path/to/dorefa, IMAGES=N (simulated images,
 # default all 10,000), RETRAIN=1 (train again even if runs/records/train-NAME/best.pt
 # exists), TABLE_ONLY=1 (only rewrite the docs table from runs/records/NAME/*.json),
-# WRITE_DOCS=0 (do not touch docs/hw.md). Output: runs/records/NAME/{design/, sim.json,
-# system.json, synth.json, checks.json} and runs/records/records.log. Exit 1 if a goal is missed.
+# WRITE_DOCS=0 (do not touch docs/hw.md). Output: runs/records/NAME/{design/, lower.json,
+# sim.json, system.json, synth.json, power.json, checks.json} and runs/records/records.log;
+# the evaluation chart takes them in with RECORDS=runs/records bench/eval/matrix.sh.
+# Exit 1 if a goal is missed.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 dorefa=${DOREFA:-$root/build/dorefa}
@@ -49,18 +51,24 @@ for r in $records; do
     "$dorefa" lower "$ckpt" --out "$dir/model.dqm" --report "$dir/lower.json" 2>&1 | tee -a "$log"
     say "$r: compile --fps $fps"
     "$dorefa" compile "$dir/model.dqm" --out "$dir/design" --fps "$fps" 2>&1 | tee -a "$log"
+    # Results at the design's default places (DIR/synth, DIR/sim: `dorefa power` reads
+    # them there), copied beside it for the checks and the table.
     say "$r: synth (background) -> $dir/synth.json"
-    ( "$dorefa" synth "$dir/design" --results "$dir/synth.json" > "$dir/synth.log" 2>&1
+    ( "$dorefa" synth "$dir/design" > "$dir/synth.log" 2>&1
       echo "synth exit $?" >> "$dir/synth.log" ) &
     synth_pid=$!
     say "$r: simulate the core on ${IMAGES:-all} images with random stalls -> $dir/sim.json"
-    "$dorefa" simulate "$dir/design" --data "$data" --images "${IMAGES:-0}" --results "$dir/sim.json" \
-      --allow-mismatch 2>&1 | tee -a "$log"
+    "$dorefa" simulate "$dir/design" --data "$data" --images "${IMAGES:-0}" --allow-mismatch 2>&1 | tee -a "$log"
+    cp "$dir/design/sim/results.json" "$dir/sim.json"
     say "$r: simulate shell + core, one batch of ${IMAGES:-all} images -> $dir/system.json"
     "$dorefa" simulate "$dir/design" --system --data "$data" --images "${IMAGES:-0}" --ddr-ready 1 --ddr-valid 1 \
       --results "$dir/system.json" --allow-mismatch 2>&1 | tee -a "$log"
     wait "$synth_pid" || true
     tee -a "$log" < "$dir/synth.log"
+    cp "$dir/design/synth/results.json" "$dir/synth.json"
+    say "$r: switching activity and the power estimate (docs/power-model.md) -> $dir/power.json"
+    "$dorefa" power "$dir/design" --data "$data" 2>&1 | tee -a "$log"
+    cp "$dir/design/power/estimate.json" "$dir/power.json"
   fi
   python3 - "$r" "$fps" "$(goal_acc "$r")" "$dir" <<'PY' | tee -a "$log" || status=1
 import json, sys, os

@@ -29,12 +29,16 @@ void run_power(const hw::ActivityOptions& o) {
   if (fs::exists(sim)) summary["simulation"] = nlohmann::json::parse(util::read_file_text(sim));
   nlohmann::json activity = a.to_json();
   const nlohmann::json p = report::power_section(summary, activity);
-  if (!p.empty())
+  const fs::path activity_file = o.out_json.empty() ? o.design_dir / "power" / "activity.json" : o.out_json;
+  if (!p.empty()) {
     fmt::print("PL power  {:.3f} W estimated with the measured activity ({:.3f} W at the fixed 12.5 %), an estimate\n",
                p.value("total_w", 0.0), p.value("fixed_toggle_total_w", 0.0));
-  else
+    // Beside the activity, for scripts (bench/hw/records.sh) that chart designs outside a run.
+    util::write_file_atomic(activity_file.parent_path() / "estimate.json", p.dump(1) + "\n");
+    fmt::print("estimate  {}\n", (activity_file.parent_path() / "estimate.json").string());
+  } else
     fmt::print("PL power  run `dorefa synth {}` for the resources the estimate needs\n", o.design_dir.string());
-  fmt::print("results   {}\n", (o.out_json.empty() ? o.design_dir / "power" / "activity.json" : o.out_json).string());
+  fmt::print("results   {}\n", activity_file.string());
 }
 
 const CommandRegistration kRegistration(64, [](CLI::App& root) {
