@@ -110,7 +110,7 @@ const CommandRegistration kRegistration(55, [](CLI::App& root) {
   cmd->add_flag("--invert", a->invert, "Invert the image (dark digit on light paper -> MNIST's light on dark)");
   cmd->add_flag("--reference", a->reference, "Use the reference interpreter instead of the fast engine");
   cmd->add_flag("--compare", a->compare, "Run both and require bit-identical scores on every image");
-  cmd->add_option("--threads", a->threads, "Engine threads (0: all cores)");
+  cmd->add_option("--threads", a->threads, "Engine threads (0: all cores)")->check(CLI::NonNegativeNumber);
   data->excludes(image);
   cmd->callback([a] {
     if (a->data.empty() && a->image.empty()) throw Error("dorefa infer", "expected --data NAME or --image FILE, found neither");

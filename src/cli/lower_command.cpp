@@ -22,6 +22,8 @@ const CommandRegistration kRegistration(40, [](CLI::App& root) {
       ->capture_default_str();
   cmd->add_option("--data", o->dataset, "Verification dataset (default: the checkpoint's)");
   cmd->add_option("--images", o->max_images, "Verify on the first N test images only (0 = all)");
+  cmd->add_option("--threads", o->threads, "Integer engine threads for the verification (0: all cores)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--report", *report_path, "Also write the verification as JSON here");
   cmd->add_option("--min-agreement", o->min_agreement,
                   fmt::format("Gate: least % of test images with the trained model's top-1 (default {} QAT, {} PTQ)",

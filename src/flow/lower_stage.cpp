@@ -114,7 +114,7 @@ LowerReport lower_and_verify(const LowerOptions& options) {
   report.dataset = dataset;
   report.images = test.size();
   std::vector<int> trained = network_top1(ckpt.network, test);
-  runtime::Engine engine(model);
+  runtime::Engine engine(model, {.threads = options.threads});
   auto start = std::chrono::steady_clock::now();
   std::vector<runtime::Inference> integer = engine.run_batch(test.images);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

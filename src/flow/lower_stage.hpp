@@ -30,6 +30,7 @@ struct LowerOptions {
   std::size_t calibration_images = 1000;
   std::string dataset;                 // "" = the checkpoint's own dataset
   std::size_t max_images = 0;          // test images to verify on (0 = all)
+  int threads = 0;                     // integer engine threads for the verification (0 = all cores); not in the stage key: results do not depend on it
   double min_agreement = -1;           // percent; < 0: the documented gate for the mode
   LowerFault fault = LowerFault::kNone;
   std::filesystem::path report_json;   // optional: the verification as JSON, written before the model

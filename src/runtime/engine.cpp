@@ -73,45 +73,67 @@ struct Engine::Impl {
   EngineOptions options;
   std::vector<LayerPlan> plans;
 
-  void run_one(const std::uint8_t* image, Scratch& s, Inference& result) const {
-    const std::uint8_t* in = image;
+  // `count` images (back to back) through the network layer by layer: every layer's im2col
+  // rows of all `count` images form one GEMM of count * pixels rows, so the packed weights
+  // are loaded once per chunk and the dense layers (one row per image) get count rows
+  // instead of 1. Activations of the chunk are stored image-major, so a layer's output rows
+  // for image i are the next layer's input image i.
+  void run_chunk(const std::uint8_t* images, int count, Scratch& s, Inference* results) const {
+    const std::uint8_t* in = images;
+    std::size_t in_elements = std::size_t(model.input.elements());
     int which = 0;
     for (const LayerPlan& p : plans) {
       const qmodel::Layer& l = *p.layer;
       std::vector<std::uint8_t>& out = s.act[which];
       which ^= 1;
-      if (out.size() < std::size_t(l.output.elements())) out.resize(std::size_t(l.output.elements()));
+      const std::size_t out_elements = std::size_t(l.output.elements());
+      if (out.size() < out_elements * std::size_t(count)) out.resize(out_elements * std::size_t(count));
       if (p.kernel == Kernel::kMaxPool) {
-        maxpool_u8(l, in, out.data());
+        for (int i = 0; i < count; ++i) maxpool_u8(l, in + std::size_t(i) * in_elements, out.data() + std::size_t(i) * out_elements);
         in = out.data();
+        in_elements = out_elements;
         continue;
       }
-      const int pixels = p.window.pixels();
+      const std::size_t pixels = std::size_t(p.window.pixels());
+      const int rows = int(pixels) * count;
       int stride = 0;
       if (p.kernel == Kernel::kIgemm) {
         stride = p.iw.acc_stride();
-        s.patches.resize(std::size_t(pixels) * std::size_t(p.iw.fan_in_padded) + kIm2colSlack);
-        s.acc.resize(std::size_t(pixels) * std::size_t(stride));
-        im2col_int16(p.window, in, s.patches.data(), p.iw.fan_in_padded);
-        p.igemm_fn(p.iw, s.patches.data(), pixels, s.acc.data());
+        const std::size_t row = std::size_t(p.iw.fan_in_padded);
+        if (s.patches.size() < std::size_t(rows) * row + kIm2colSlack) s.patches.resize(std::size_t(rows) * row + kIm2colSlack);
+        if (s.acc.size() < std::size_t(rows) * std::size_t(stride)) s.acc.resize(std::size_t(rows) * std::size_t(stride));
+        // Image i's rows follow image i-1's: the vector stores that run past a row land in
+        // rows written afterwards, as within one image (im2col.hpp).
+        for (int i = 0; i < count; ++i)
+          im2col_int16(p.window, in + std::size_t(i) * in_elements, s.patches.data() + std::size_t(i) * pixels * row,
+                       p.iw.fan_in_padded);
+        p.igemm_fn(p.iw, s.patches.data(), rows, s.acc.data());
       } else {
         stride = (l.out_channels() + 7) / 8 * 8;  // the AVX-512 kernel writes 8 channels at a time
-        s.bits.resize(std::size_t(pixels) * std::size_t(p.planes) * std::size_t(p.bw.words));
-        s.sums.resize(std::size_t(pixels));
-        s.acc.resize(std::size_t(pixels) * std::size_t(stride));
-        im2col_bits(p.window, p.planes, p.bw.words, in, s.bits.data(), s.sums.data(), s.pixel_bits);
-        p.bgemm_fn(p.bw, s.bits.data(), p.planes, s.sums.data(), pixels, s.acc.data(), stride);
+        const std::size_t row = std::size_t(p.planes) * std::size_t(p.bw.words);
+        if (s.bits.size() < std::size_t(rows) * row) s.bits.resize(std::size_t(rows) * row);
+        if (s.sums.size() < std::size_t(rows)) s.sums.resize(std::size_t(rows));
+        if (s.acc.size() < std::size_t(rows) * std::size_t(stride)) s.acc.resize(std::size_t(rows) * std::size_t(stride));
+        for (int i = 0; i < count; ++i)
+          im2col_bits(p.window, p.planes, p.bw.words, in + std::size_t(i) * in_elements,
+                      s.bits.data() + std::size_t(i) * pixels * row, s.sums.data() + std::size_t(i) * pixels, s.pixel_bits);
+        p.bgemm_fn(p.bw, s.bits.data(), p.planes, s.sums.data(), rows, s.acc.data(), stride);
       }
       switch (l.output_kind) {
         case OutputKind::kThresholds:
-        case OutputKind::kRequant: apply_stage(p.stage, s.acc.data(), pixels, stride, out.data()); break;
+        case OutputKind::kRequant: apply_stage(p.stage, s.acc.data(), rows, stride, out.data()); break;
         case OutputKind::kLogits:
-          result.scores.resize(std::size_t(l.out_channels()));
-          apply_logits(l, s.acc.data(), result.scores.data());
-          result.top1 = reference::argmax(result.scores);
+          // Image i's scores come from its first accumulator row, as in a one-image run.
+          for (int i = 0; i < count; ++i) {
+            Inference& r = results[i];
+            r.scores.resize(std::size_t(l.out_channels()));
+            apply_logits(l, s.acc.data() + std::size_t(i) * pixels * std::size_t(stride), r.scores.data());
+            r.top1 = reference::argmax(r.scores);
+          }
           return;
       }
       in = out.data();
+      in_elements = out_elements;
     }
   }
 };
@@ -162,7 +184,7 @@ Inference Engine::run(std::span<const std::uint8_t> image) const {
   check_image(impl_->model, image);
   Scratch s;
   Inference r;
-  impl_->run_one(image.data(), s, r);
+  impl_->run_chunk(image.data(), 1, s, &r);
   return r;
 }
 
@@ -178,7 +200,11 @@ std::vector<Inference> Engine::run_batch(std::span<const std::uint8_t> images) c
   threads = int(std::clamp<std::size_t>(std::size_t(std::max(threads, 1)), 1, std::max<std::size_t>(n, 1)));
   auto work = [&](std::size_t begin, std::size_t end) {
     Scratch s;
-    for (std::size_t i = begin; i < end; ++i) impl_->run_one(images.data() + i * e, s, results[i]);
+    const std::size_t chunk = std::size_t(std::max(impl_->options.chunk, 1));
+    for (std::size_t i = begin; i < end; i += chunk) {
+      const std::size_t count = std::min(chunk, end - i);
+      impl_->run_chunk(images.data() + i * e, int(count), s, results.data() + i);
+    }
   };
   if (threads == 1) {
     work(0, n);

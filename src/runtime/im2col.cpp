@@ -56,12 +56,33 @@ void im2col_int16(const Window& w, const std::uint8_t* in, std::int16_t* patches
   // levels, clipped at the left/right border, per (pixel, ky).
   const int C = w.in.channels;
   const int KC = w.kernel * C;
+  const std::size_t in_row = std::size_t(w.in.width) * std::size_t(C);
   for (int y = 0; y < w.out.height; ++y)
     for (int x = 0; x < w.out.width; ++x) {
       std::int16_t* row = patches + std::size_t(y * w.out.width + x) * std::size_t(row_stride);
       std::int16_t* dst = row;
       const int ix0 = x * w.stride - w.padding;
       const int kx_lo = std::max(0, -ix0), kx_hi = std::min(w.kernel, w.in.width - ix0);
+#if defined(__SSE2__) || defined(__ARM_NEON)
+      // Window inside the input and window rows of at most 8 levels (e.g. conv1: 5 taps of
+      // one channel): one 8-level widening store per window row, no border logic. Each
+      // store's extra lanes are overwritten by the next store, the row tail (zeroed here)
+      // or what follows the row, by the argument in the general path below.
+      const int iy0 = y * w.stride - w.padding;
+      if (KC <= 8 && kx_lo == 0 && kx_hi == w.kernel && iy0 >= 0 && iy0 + w.kernel <= w.in.height &&
+          std::size_t(iy0 + w.kernel - 1) * in_row + std::size_t(ix0) * std::size_t(C) + 8 <= in_bytes) {
+        const std::uint8_t* src = in + std::size_t(iy0) * in_row + std::size_t(ix0) * std::size_t(C);
+        for (int ky = 0; ky < w.kernel; ++ky, src += in_row, dst += KC)
+#if defined(__SSE2__)
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(dst),
+                           _mm_unpacklo_epi8(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(src)), _mm_setzero_si128()));
+#else
+          vst1q_s16(dst, vreinterpretq_s16_u16(vmovl_u8(vld1_u8(src))));
+#endif
+        std::fill(row + fan, row + row_stride, std::int16_t(0));
+        continue;
+      }
+#endif
       for (int ky = 0; ky < w.kernel; ++ky, dst += KC) {
         const int iy = y * w.stride + ky - w.padding;
         if (iy < 0 || iy >= w.in.height || kx_lo >= kx_hi) {
@@ -115,38 +136,54 @@ void im2col_bits(const Window& w, int planes, int words, const std::uint8_t* in,
     sums[0] = sum;
     return;
   }
-  // Each input pixel's channels as bit strings per plane, and its level sum.
+  // Each input row as one bit string per plane: the row's pixels' channels back to back,
+  // with `padding` pixels of zero bits on both sides, so a window row (K pixels from
+  // x * stride in padded coordinates) is one contiguous run of K*C bits, copied 64 bits at
+  // a time; and per padded pixel its level sum (0 in the padding).
   const int C = w.in.channels;
-  const int cw = (C + 63) / 64;
-  const int in_pixels = w.in.height * w.in.width;
-  pixel_bits.assign(std::size_t(in_pixels) * std::size_t(planes * cw + 1), 0);
-  const std::size_t pstride = std::size_t(planes * cw + 1);  // last slot: the level sum
-  for (int px = 0; px < in_pixels; ++px) {
-    const std::uint8_t* a = in + std::size_t(px) * std::size_t(C);
-    std::uint64_t* bits = pixel_bits.data() + std::size_t(px) * pstride;
-    std::uint64_t sum = 0;
-    for (int c = 0; c < C; ++c) sum += a[c];
-    for (int p = 0; p < planes; ++p)
-      for (int k = 0; k < cw; ++k) bits[std::size_t(p * cw + k)] = plane_bits(a + 64 * k, std::min(64, C - 64 * k), p);
-    bits[pstride - 1] = sum;
-  }
+  const int K = w.kernel;
+  const int PW = w.in.width + 2 * w.padding;
+  const std::size_t rw = std::size_t(PW) * std::size_t(C) / 64 + 2;  // words per row and plane, +1 for the 2-word reads
+  const std::size_t sums_at = std::size_t(w.in.height) * std::size_t(planes) * rw;
+  pixel_bits.assign(sums_at + std::size_t(w.in.height) * std::size_t(PW), 0);
+  std::uint64_t* row_bits = pixel_bits.data();
+  std::uint64_t* pixel_sums = pixel_bits.data() + sums_at;
+  for (int iy = 0; iy < w.in.height; ++iy)
+    for (int ix = 0; ix < w.in.width; ++ix) {
+      const std::uint8_t* a = in + (std::size_t(iy) * std::size_t(w.in.width) + std::size_t(ix)) * std::size_t(C);
+      const std::size_t at = std::size_t(ix + w.padding) * std::size_t(C);
+      std::uint64_t sum = 0;
+      for (int c = 0; c < C; ++c) sum += a[c];
+      pixel_sums[std::size_t(iy) * std::size_t(PW) + std::size_t(ix + w.padding)] = sum;
+      for (int p = 0; p < planes; ++p)
+        for (int k = 0; k * 64 < C; ++k)
+          bgemm::append_bits(row_bits + (std::size_t(iy) * std::size_t(planes) + std::size_t(p)) * rw, at + std::size_t(k) * 64,
+                             plane_bits(a + 64 * k, std::min(64, C - 64 * k), p), std::min(64, C - 64 * k));
+    }
+  const std::size_t run = std::size_t(K) * std::size_t(C);  // bits per window row
   for (int y = 0; y < w.out.height; ++y)
     for (int x = 0; x < w.out.width; ++x) {
       const int op = y * w.out.width + x;
       std::uint64_t* dst = patches + std::size_t(op) * row;
+      const std::size_t from = std::size_t(x) * std::size_t(w.stride) * std::size_t(C);  // padded coordinates
       std::int32_t sum = 0;
-      std::size_t at = 0;
-      for (int ky = 0; ky < w.kernel; ++ky) {
+      for (int ky = 0; ky < K; ++ky) {
         const int iy = y * w.stride + ky - w.padding;
-        for (int kx = 0; kx < w.kernel; ++kx, at += std::size_t(C)) {
-          const int ix = x * w.stride + kx - w.padding;
-          if (iy < 0 || iy >= w.in.height || ix < 0 || ix >= w.in.width) continue;  // zeros already
-          const std::uint64_t* bits = pixel_bits.data() + std::size_t(iy * w.in.width + ix) * pstride;
-          sum += std::int32_t(bits[pstride - 1]);
-          for (int p = 0; p < planes; ++p)
-            for (int k = 0; k < cw; ++k)
-              bgemm::append_bits(dst + std::size_t(p) * std::size_t(words), at + std::size_t(k) * 64, bits[p * cw + k],
-                                 std::min(64, C - 64 * k));
+        if (iy < 0 || iy >= w.in.height) continue;  // zeros already
+        const std::uint64_t* ps = pixel_sums + std::size_t(iy) * std::size_t(PW) + std::size_t(x) * std::size_t(w.stride);
+        for (int kx = 0; kx < K; ++kx) sum += std::int32_t(ps[kx]);
+        for (int p = 0; p < planes; ++p) {
+          const std::uint64_t* src = row_bits + (std::size_t(iy) * std::size_t(planes) + std::size_t(p)) * rw;
+          std::uint64_t* d = dst + std::size_t(p) * std::size_t(words);
+          for (std::size_t done = 0; done < run; done += 64) {
+            const std::size_t bit = from + done;
+            const int off = int(bit % 64);
+            std::uint64_t v = src[bit / 64] >> off;
+            if (off) v |= src[bit / 64 + 1] << (64 - off);
+            const int n = int(std::min<std::size_t>(64, run - done));
+            if (n < 64) v &= (std::uint64_t(1) << n) - 1;
+            bgemm::append_bits(d, std::size_t(ky) * run + done, v, n);
+          }
         }
       }
       sums[op] = sum;

@@ -99,6 +99,12 @@ __attribute__((target("avx2"))) void thresholds_avx2(const PreparedStage& s, con
         const __m256i tv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.thresholds_t.data() + std::size_t(j) * std::size_t(CP) + std::size_t(c)));
         n = _mm256_add_epi32(n, _mm256_cmpgt_epi32(tv, av));
       }
+      if (c + 8 <= C) {
+        // n <= T <= 15: the two saturating packs keep every value; 8 bytes in one store.
+        const __m128i n16 = _mm_packs_epi32(_mm256_castsi256_si128(n), _mm256_extracti128_si256(n, 1));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(o + c), _mm_packus_epi16(n16, n16));
+        continue;
+      }
       _mm256_store_si256(reinterpret_cast<__m256i*>(tmp), n);
       for (int k = 0; k < 8 && c + k < C; ++k) o[c + k] = std::uint8_t(tmp[k]);
     }

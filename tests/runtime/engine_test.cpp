@@ -110,6 +110,31 @@ TEST(Engine, SingleRunEqualsBatchAndThreadCountDoesNotMatter) {
   EXPECT_TRUE(e.run_batch({}).empty());
 }
 
+// The layer-major path: chunks of 1, 3 (odd, smaller than most splits), 8 (the default) and
+// 64 (larger than the batch), batches of 1, 7 and 101 images (not multiples of the chunk or
+// of the thread count), 1 to 3 threads, on a binary, a padded 1-bit and an 8-bit network.
+TEST(Engine, EveryChunkBatchAndThreadSplitMatchesReference) {
+  SyntheticSpec padded = lenet_w1a2_spec();
+  padded.activation_bits = 1;
+  padded.padding = 2;
+  const Model models[] = {synth(lenet_w1a2_spec(), 33), synth(padded, 34, 32), synth(lenet_w8a8_spec(), 35)};
+  const data::Dataset ds = test_set().head(image_limit(101));
+  for (const Model& m : models) {
+    std::vector<Inference> ref;
+    for (std::size_t i = 0; i < ds.size(); ++i) ref.push_back(run_reference(m, ds.image(i)));
+    for (int chunk : {1, 3, 8, 64})
+      for (int threads : {1, 2, 3})
+        for (std::size_t n : {std::size_t(1), std::size_t(7), ds.size()}) {
+          std::span<const std::uint8_t> in(ds.images.data(), n * ds.image_bytes());
+          const std::vector<Inference> fast = Engine(m, {.threads = threads, .chunk = chunk}).run_batch(in);
+          ASSERT_EQ(fast.size(), n);
+          std::size_t mismatches = 0;
+          for (std::size_t i = 0; i < n; ++i) mismatches += !(fast[i] == ref[i]);
+          EXPECT_EQ(mismatches, 0u) << m.name << " chunk " << chunk << " threads " << threads << " batch " << n;
+        }
+  }
+}
+
 TEST(Engine, RejectsBadBatchesAndInvalidModels) {
   Model m = synth(mlp_w2a2_spec(), 32, 16);
   Engine e(m);
