@@ -11,6 +11,7 @@
 #include "hw/memory_image.hpp"
 #include "hw/requant_stage.hpp"
 #include "hw/system_generator.hpp"
+#include "qmodel/model_file.hpp"
 #include "qmodel/validate.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
@@ -460,6 +461,24 @@ DesignInfo load_design(const fs::path& dir) {
   } catch (const nlohmann::json::exception& e) {
     throw Error(file.string(), fmt::format("malformed design.json: {}", e.what()));
   }
+}
+
+std::optional<std::string> trained_dataset(const fs::path& dir) {
+  try {
+    const DesignInfo d = load_design(dir);
+    if (d.model_file.empty() || !fs::exists(d.model_file)) return std::nullopt;
+    const qmodel::Model m = qmodel::load_model(d.model_file);
+    const auto meta = nlohmann::json::parse(m.metadata_json, nullptr, /*allow_exceptions=*/false);
+    const auto* name = &meta;
+    for (const char* key : {"training", "dataset", "name"}) {
+      if (!name->is_object() || !name->contains(key)) return std::nullopt;
+      name = &(*name)[key];
+    }
+    if (name->is_string()) return name->get<std::string>();
+  } catch (const Error&) {
+    // No readable design or model: the caller's default applies, and its own load reports it.
+  }
+  return std::nullopt;
 }
 
 }  // namespace dorefa::hw

@@ -12,6 +12,7 @@
 // class index, tlast on the class beat.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,5 +65,10 @@ Folding choose_folding(const qmodel::Model& model, const CompileOptions& options
 
 // Reads DIR/design.json; throws dorefa::Error if DIR is not a compiled design.
 DesignInfo load_design(const std::filesystem::path& dir);
+
+// The dataset the design's model was trained on (its model.dqm's training metadata), e.g.
+// "crop:24x24:mnist"; nullopt when the design has no model file or it does not say (a
+// synthetic model). Commands that stream images default to it.
+std::optional<std::string> trained_dataset(const std::filesystem::path& dir);
 
 }  // namespace dorefa::hw

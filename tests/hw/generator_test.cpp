@@ -357,5 +357,25 @@ TEST(Generator, RequantValueOutsideTheRangeFailsBeforeWritingAnything) {
   EXPECT_FALSE(fs::exists(dir));
 }
 
+TEST(Generator, TrainedDatasetComesFromTheModelsTrainingMetadata) {
+  qmodel::Model m = qmodel::make_synthetic_model(small_lenet(), 12);
+  const fs::path dir = fresh_dir("trained_ds");
+  auto compile_with = [&](const std::string& metadata) {
+    m.metadata_json = metadata;
+    const fs::path model_file = dir.string() + ".dqm";
+    qmodel::save_model(m, model_file);
+    CompileOptions o;
+    o.out_dir = dir;
+    o.model_file = model_file;
+    compile_design(m, o);
+  };
+  compile_with(R"({"training": {"dataset": {"name": "crop:24x24:mnist", "test_images": 10000}}})");
+  EXPECT_EQ(trained_dataset(dir), std::optional<std::string>("crop:24x24:mnist"));
+  compile_with(R"({"mode": "synthetic"})");  // says nothing about training
+  EXPECT_EQ(trained_dataset(dir), std::nullopt);
+  EXPECT_EQ(trained_dataset(dir / "no_such_design"), std::nullopt);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace dorefa::hw
