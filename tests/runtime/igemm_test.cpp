@@ -18,6 +18,7 @@ TEST(Igemm, KernelsEqualPlainDotProductsIncludingExtremes) {
 #if defined(__x86_64__) || defined(__i386__)
   if (cpu_features().avx2) kernels.push_back({gemm_avx2, "avx2"});
   if (cpu_features().avx2 && cpu_features().avxvnni) kernels.push_back({gemm_avxvnni, "avxvnni"});
+  if (cpu_features().avx512_vnni) kernels.push_back({gemm_avx512vnni, "avx512vnni"});
 #endif
 #if defined(__ARM_NEON)
   // The ARM build (run under qemu-arm as a Cortex-A9) must have its NEON kernel here.
@@ -26,9 +27,12 @@ TEST(Igemm, KernelsEqualPlainDotProductsIncludingExtremes) {
   }
   if (cpu_features().neon) kernels.push_back({gemm_neon, "neon"});
 #endif
-  for (int outs : {1, 8, 13, 16, 24, 64})
+  // Channel counts of 1..8 8-channel blocks (the AVX-512 kernel's 16-channel tiles with a
+  // half-empty last one at 1, 13, 24, 40, 56); 7 pixels: a 4-pixel tile and a 3-pixel tail,
+  // 19: also two 8-pixel tiles before the tail.
+  for (int pixels : {7, 19})
+  for (int outs : {1, 8, 13, 16, 24, 40, 56, 64})
     for (int fan : {1, 2, 25, 26, 400}) {
-      const int pixels = 7;  // a 4-pixel tile and a 3-pixel tail
       std::vector<std::int8_t> w(std::size_t(outs * fan));
       for (auto& v : w) v = (rng() % 4 == 0) ? std::int8_t(rng() % 2 ? 127 : -127) : std::int8_t(int(rng() % 255) - 127);
       PackedWeights pw = pack(w, outs, fan);

@@ -38,6 +38,7 @@ GemmFn select(bool simd, std::string* name) {
     return f;
   };
 #if defined(__x86_64__) || defined(__i386__)
+  if (simd && cpu_features().avx512_vnni) return named(gemm_avx512vnni, "igemm-avx512vnni");
   if (simd && cpu_features().avx2 && cpu_features().avxvnni) return named(gemm_avxvnni, "igemm-avxvnni");
   if (simd && cpu_features().avx2) return named(gemm_avx2, "igemm-avx2");
 #endif

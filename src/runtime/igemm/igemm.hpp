@@ -32,6 +32,8 @@ void gemm_reference(const PackedWeights& w, const std::int16_t* patches, int pix
 #if defined(__x86_64__) || defined(__i386__)
 void gemm_avx2(const PackedWeights& w, const std::int16_t* patches, int pixels, std::int32_t* acc);
 void gemm_avxvnni(const PackedWeights& w, const std::int16_t* patches, int pixels, std::int32_t* acc);
+// AVX-512 VNNI: 16 channels per zmm, tiles of 8 pixels (batched rows fill them).
+void gemm_avx512vnni(const PackedWeights& w, const std::int16_t* patches, int pixels, std::int32_t* acc);
 #endif
 #if defined(__ARM_NEON)
 void gemm_neon(const PackedWeights& w, const std::int16_t* patches, int pixels, std::int32_t* acc);
