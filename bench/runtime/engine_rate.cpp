@@ -2,8 +2,9 @@
 // libtorch or Google Benchmark: the CPU baseline that builds for the board's ARM (static,
 // build-armhf/bench/runtime/engine_rate) as well as here. Every result is checked against
 // the reference interpreter first, so a number is only printed for bit-exact kernels.
-//   engine_rate [w1a2|w8a8] [images] [threads]     (defaults: w1a2 1000 0 = all cores)
-// Prints one JSON line. Under qemu-arm the numbers measure the emulator, not a Cortex-A9.
+//   engine_rate [w1a2|w8a8] [images] [threads] [layers]   (defaults: w1a2 1000 0 = all cores)
+// Prints one JSON line; with `layers`, a second one: each layer's microseconds per image on
+// one thread (Engine::profile_layers, best of 3 passes), for bench/runtime/roofline.py. Under qemu-arm the numbers measure the emulator, not a Cortex-A9.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -51,6 +52,19 @@ int main(int argc, char** argv) {
                 "\"latency_ms\": %.3f, \"bit_exact\": true, \"kernels\": \"%s\"}\n",
                 name.c_str(), n, threads, double(n) / batch_s, 1e3 * single_s / double(one),
                 engine.describe().c_str());
+    if (argc > 4 && std::string(argv[4]) == "layers") {
+      std::vector<double> best;
+      for (int pass = 0; pass < 3; ++pass) {
+        const std::vector<double> s = engine.profile_layers(ds.images);
+        if (best.empty()) best = s;
+        for (std::size_t l = 0; l < s.size(); ++l) best[l] = std::min(best[l], s[l]);
+      }
+      std::printf("{\"layers\": [");
+      for (std::size_t l = 0; l < best.size(); ++l)
+        std::printf("%s{\"name\": \"%s\", \"us_per_image\": %.4f}", l ? ", " : "", model.layers[l].name.c_str(),
+                    1e6 * best[l] / double(n));
+      std::printf("]}\n");
+    }
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;

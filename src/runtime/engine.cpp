@@ -1,10 +1,17 @@
 #include "runtime/engine.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 #include <thread>
 
 #include <fmt/format.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#elif defined(__ARM_NEON)
+#include <arm_neon.h>
+#endif
 
 #include "qmodel/validate.hpp"
 #include "runtime/bgemm/bgemm.hpp"
@@ -54,6 +61,38 @@ void maxpool_u8(const qmodel::Layer& l, const std::uint8_t* in, std::uint8_t* ou
   const qmodel::Shape& is = l.input;
   const qmodel::Shape& os = l.output;
   const int C = os.channels;
+#if defined(__SSE2__) || defined(__ARM_NEON)
+  if (C % 16 == 0) {
+    // 16 channels per vector max (unsigned bytes), the window's taps folded in one by one.
+    for (int y = 0; y < os.height; ++y)
+      for (int x = 0; x < os.width; ++x) {
+        std::uint8_t* o = out + std::size_t(y * os.width + x) * std::size_t(C);
+        for (int c = 0; c < C; c += 16) {
+#if defined(__SSE2__)
+          __m128i m = _mm_setzero_si128();
+#else
+          uint8x16_t m = vdupq_n_u8(0);
+#endif
+          for (int ky = 0; ky < l.kernel; ++ky)
+            for (int kx = 0; kx < l.kernel; ++kx) {
+              const std::uint8_t* a =
+                  in + std::size_t((y * l.stride + ky) * is.width + x * l.stride + kx) * std::size_t(C) + std::size_t(c);
+#if defined(__SSE2__)
+              m = _mm_max_epu8(m, _mm_loadu_si128(reinterpret_cast<const __m128i*>(a)));
+#else
+              m = vmaxq_u8(m, vld1q_u8(a));
+#endif
+            }
+#if defined(__SSE2__)
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(o + c), m);
+#else
+          vst1q_u8(o + c, m);
+#endif
+        }
+      }
+    return;
+  }
+#endif
   for (int y = 0; y < os.height; ++y)
     for (int x = 0; x < os.width; ++x) {
       std::uint8_t* o = out + std::size_t(y * os.width + x) * std::size_t(C);
@@ -78,11 +117,22 @@ struct Engine::Impl {
   // are loaded once per chunk and the dense layers (one row per image) get count rows
   // instead of 1. Activations of the chunk are stored image-major, so a layer's output rows
   // for image i are the next layer's input image i.
-  void run_chunk(const std::uint8_t* images, int count, Scratch& s, Inference* results) const {
+  // `layer_seconds` (optional, one per layer) accumulates each layer's wall time.
+  void run_chunk(const std::uint8_t* images, int count, Scratch& s, Inference* results,
+                 double* layer_seconds = nullptr) const {
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point t0 = layer_seconds ? Clock::now() : Clock::time_point{};
+    auto lap = [&](std::size_t layer) {
+      if (!layer_seconds) return;
+      const Clock::time_point t1 = Clock::now();
+      layer_seconds[layer] += std::chrono::duration<double>(t1 - t0).count();
+      t0 = t1;
+    };
     const std::uint8_t* in = images;
     std::size_t in_elements = std::size_t(model.input.elements());
     int which = 0;
-    for (const LayerPlan& p : plans) {
+    for (std::size_t li = 0; li < plans.size(); ++li) {
+      const LayerPlan& p = plans[li];
       const qmodel::Layer& l = *p.layer;
       std::vector<std::uint8_t>& out = s.act[which];
       which ^= 1;
@@ -92,6 +142,7 @@ struct Engine::Impl {
         for (int i = 0; i < count; ++i) maxpool_u8(l, in + std::size_t(i) * in_elements, out.data() + std::size_t(i) * out_elements);
         in = out.data();
         in_elements = out_elements;
+        lap(li);
         continue;
       }
       const std::size_t pixels = std::size_t(p.window.pixels());
@@ -130,10 +181,12 @@ struct Engine::Impl {
             apply_logits(l, s.acc.data() + std::size_t(i) * pixels * std::size_t(stride), r.scores.data());
             r.top1 = reference::argmax(r.scores);
           }
+          lap(li);
           return;
       }
       in = out.data();
       in_elements = out_elements;
+      lap(li);
     }
   }
 };
@@ -226,6 +279,23 @@ std::vector<Inference> Engine::run_batch(std::span<const std::uint8_t> images) c
   for (auto& err : errors)
     if (err) std::rethrow_exception(err);
   return results;
+}
+
+std::vector<double> Engine::profile_layers(std::span<const std::uint8_t> images) const {
+  const std::size_t e = std::size_t(impl_->model.input.elements());
+  if (images.size() % e != 0)
+    throw Error("model '" + impl_->model.name + "': image batch",
+                fmt::format("expected a multiple of {} bytes, found {}", e, images.size()));
+  const std::size_t n = images.size() / e;
+  std::vector<double> seconds(impl_->plans.size(), 0.0);
+  std::vector<Inference> results(n);
+  Scratch s;
+  const std::size_t chunk = std::size_t(std::max(impl_->options.chunk, 1));
+  for (std::size_t i = 0; i < n; i += chunk) {
+    const std::size_t count = std::min(chunk, n - i);
+    impl_->run_chunk(images.data() + i * e, int(count), s, results.data() + i, seconds.data());
+  }
+  return seconds;
 }
 
 }  // namespace dorefa::runtime

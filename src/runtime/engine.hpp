@@ -35,6 +35,10 @@ class Engine {
   // `images` holds n images back to back; results in the same order.
   std::vector<Inference> run_batch(std::span<const std::uint8_t> images) const;
 
+  // Seconds spent in each layer (im2col, kernel, output stage) running `images` on this
+  // thread in chunks, as run_batch does on each thread: for the roofline in docs/runtime.md.
+  std::vector<double> profile_layers(std::span<const std::uint8_t> images) const;
+
   const qmodel::Model& model() const;
   // The kernel each layer runs, e.g. "conv1 igemm-avx2, pool1 maxpool, conv2 bgemm-popcnt W1A2, ...".
   std::string describe() const;
