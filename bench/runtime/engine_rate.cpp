@@ -61,8 +61,14 @@ int main(int argc, char** argv) {
       }
       std::printf("{\"layers\": [");
       for (std::size_t l = 0; l < best.size(); ++l)
-        std::printf("%s{\"name\": \"%s\", \"us_per_image\": %.4f}", l ? ", " : "", model.layers[l].name.c_str(),
-                    1e6 * best[l] / double(n));
+      {
+        const qmodel::Layer& ly = model.layers[l];
+        const std::int64_t macs = ly.has_weights() ? ly.output.elements() * ly.fan_in() : 0;
+        std::printf("%s{\"name\": \"%s\", \"macs\": %lld, \"weight_bits\": %d, \"input_bits\": %d, "
+                    "\"us_per_image\": %.4f}",
+                    l ? ", " : "", ly.name.c_str(), static_cast<long long>(macs), ly.has_weights() ? ly.weight_bits : 0,
+                    ly.input_bits, 1e6 * best[l] / double(n));
+      }
       std::printf("]}\n");
     }
   } catch (const Error& e) {

@@ -1,6 +1,7 @@
 #include "runtime/engine.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <thread>
@@ -249,32 +250,38 @@ std::vector<Inference> Engine::run_batch(std::span<const std::uint8_t> images) c
   const std::size_t n = images.size() / e;
   for (std::size_t i = 0; i < n; ++i) check_image(impl_->model, images.subspan(i * e, e));
   std::vector<Inference> results(n);
+  const std::size_t chunk = std::size_t(std::max(impl_->options.chunk, 1));
+  const std::size_t chunks = (n + chunk - 1) / chunk;
   int threads = impl_->options.threads > 0 ? impl_->options.threads : int(std::thread::hardware_concurrency());
-  threads = int(std::clamp<std::size_t>(std::size_t(std::max(threads, 1)), 1, std::max<std::size_t>(n, 1)));
-  auto work = [&](std::size_t begin, std::size_t end) {
+  threads = int(std::clamp<std::size_t>(std::size_t(std::max(threads, 1)), 1, std::max<std::size_t>(chunks, 1)));
+  // Threads take chunks from a shared counter rather than fixed shares, so on a machine
+  // shared with other work a thread that gets less CPU takes fewer chunks instead of
+  // holding up the batch. Each result is written by the one thread that ran its chunk.
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
     Scratch s;
-    const std::size_t chunk = std::size_t(std::max(impl_->options.chunk, 1));
-    for (std::size_t i = begin; i < end; i += chunk) {
-      const std::size_t count = std::min(chunk, end - i);
+    for (std::size_t c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) {
+      const std::size_t i = c * chunk, count = std::min(chunk, n - i);
       impl_->run_chunk(images.data() + i * e, int(count), s, results.data() + i);
     }
   };
   if (threads == 1) {
-    work(0, n);
+    work();
     return results;
   }
+  // The calling thread is one of the workers.
   std::vector<std::thread> pool;
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
-  for (int t = 0; t < threads; ++t) {
-    const std::size_t begin = n * std::size_t(t) / std::size_t(threads), end = n * std::size_t(t + 1) / std::size_t(threads);
-    pool.emplace_back([&, t, begin, end] {
-      try {
-        work(begin, end);
-      } catch (...) {
-        errors[std::size_t(t)] = std::current_exception();
-      }
-    });
-  }
+  auto guarded = [&](int t) {
+    try {
+      work();
+    } catch (...) {
+      errors[std::size_t(t)] = std::current_exception();
+      next = chunks;  // the others stop after their current chunk
+    }
+  };
+  for (int t = 1; t < threads; ++t) pool.emplace_back(guarded, t);
+  guarded(0);
   for (auto& th : pool) th.join();
   for (auto& err : errors)
     if (err) std::rethrow_exception(err);

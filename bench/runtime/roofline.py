@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""The roofline of the integer CPU runtime on the default network (configs/lenet.toml shapes,
+W1A2 hidden layers: the synthetic lenet-w1a2 model), written into docs/runtime.md.
+
+Per layer: its operations per image (binary layers: weight planes x activation planes x MACs
+one-bit AND+popcount operations; 8-bit layers: int16 multiply-accumulates), its time per
+image on one thread (bench/runtime/engine_rate ... layers: im2col, kernel and output stage,
+the best of 3 passes over N images; the script repeats that R times and reports the range),
+and the fraction of the machine's peak it reaches. The peak is measured by
+bench/runtime/isa_peak: the clock from a chain of dependent adds (one per cycle), the
+VPOPCNTQ zmm and VPDPWSSD zmm throughput in instructions per cycle; peak = per-cycle
+throughput x lanes (512 bits per VPOPCNTQ, 32 int16 MACs per VPDPWSSD) x clock.
+
+Usage: bench/runtime/roofline.py [BUILD_DIR] [--images N] [--repeats R] [--write]
+(--write puts the table into docs/runtime.md through scripts/write_doc_table.py)."""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run_json(cmd):
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()
+    return [json.loads(line) for line in out]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("build", nargs="?", default=os.path.join(root, "build"))
+    ap.add_argument("--images", type=int, default=4000)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--write", action="store_true")
+    a = ap.parse_args()
+    rate = os.path.join(a.build, "bench", "runtime", "engine_rate")
+    peak_bin = os.path.join(a.build, "bench", "runtime", "isa_peak")
+
+    peaks, runs, kernels = [], [], ""
+    for _ in range(a.repeats):
+        peaks.append(run_json([peak_bin])[0])
+        head, layers = run_json([rate, "w1a2", str(a.images), "1", "layers"])
+        kernels = head["kernels"]
+        runs.append(layers["layers"])
+    clock = max(p["clock_ghz"] for p in peaks) * 1e9
+    pop = max(p["vpopcntq_per_cycle"] for p in peaks)
+    dp = max(p["vpdpwssd_per_cycle"] for p in peaks)
+    peak_bin_ops = pop * 512 * clock  # one-bit AND+popcount per second
+    peak_macs = dp * 32 * clock       # int16 MACs per second
+    kernel_of = dict(k.split(" ", 1) for k in kernels.split(", "))
+
+    rows, totals = [], [sum(l["us_per_image"] for l in r) for r in runs]
+    bound = None
+    for i, layer in enumerate(runs[0]):
+        us = [r[i]["us_per_image"] for r in runs]
+        lo, hi = min(us), max(us)
+        name = layer["name"]
+        kernel = kernel_of.get(name, "")
+        if layer["macs"] == 0:
+            ops, peak, unit = 0, None, "-"
+        elif kernel.startswith("bgemm"):
+            ops, peak, unit = layer["macs"] * layer["weight_bits"] * layer["input_bits"], peak_bin_ops, "binary"
+        else:
+            ops, peak, unit = layer["macs"], peak_macs, "8-bit MAC"
+        if peak:
+            floor_us = ops / peak * 1e6
+            frac = f"{100 * floor_us / hi:.0f}-{100 * floor_us / lo:.0f}%"
+            floor = f"{floor_us:.2f}"
+        else:
+            frac, floor = "-", "-"
+        share = f"{100 * lo / max(totals):.0f}-{100 * hi / min(totals):.0f}%"
+        if bound is None or lo > bound[1]:
+            bound = (name, lo)
+        rows.append(f"| {name} | `{kernel}` | {unit} | {ops / 1e6:.3f} M | {floor} | {lo:.2f}-{hi:.2f} | {frac} | {share} |")
+
+    lines = [
+        f"Measured: clock {clock / 1e9:.2f} GHz, VPOPCNTQ zmm {pop:.2f}/cycle, VPDPWSSD zmm {dp:.2f}/cycle "
+        f"(bench/runtime/isa_peak, best of {a.repeats} runs); peak {peak_bin_ops / 1e12:.2f} T binary ops/s, "
+        f"{peak_macs / 1e9:.1f} G 8-bit MACs/s. One thread, lenet W1A2 (synthetic, the shapes of configs/lenet.toml), "
+        f"{a.images} MNIST test images, {a.repeats} runs (ranges are min-max over runs).",
+        "",
+        "| layer | kernel | ops | ops/image | time at peak (µs) | measured µs/image | of peak | of the network's time |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        *rows,
+        f"| whole | | | | | {min(totals):.2f}-{max(totals):.2f} | | {1e6 / max(totals):.0f}-{1e6 / min(totals):.0f} images/s |",
+        "",
+        f"Largest layer time: **{bound[0]}**.",
+    ]
+    table = "\n".join(lines) + "\n"
+    sys.stdout.write(table)
+    if a.write:
+        subprocess.run([os.path.join(root, "scripts", "write_doc_table.py"), os.path.join(root, "docs", "runtime.md"),
+                        "roofline", "bench/runtime/roofline.py"], input=table, text=True, check=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
