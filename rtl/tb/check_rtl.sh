@@ -37,6 +37,9 @@ lint mvtu mvtu.sv adder_tree.sv -GMW=9 -GSIMD=9 -GMH=16 -GPE=16
 lint mvtu mvtu.sv adder_tree.sv -GW_BITS=8 -GUSE_DSP=0 -GIN_BITS=2
 lint mvtu mvtu.sv adder_tree.sv -GW_BITS=8 -GUSE_DSP=0 -GIN_BITS=8
 lint maxpool maxpool.sv
+lint shell_pixel_unpack shell_pixel_unpack.sv
+lint shell_pixel_unpack shell_pixel_unpack.sv -GELEMS=2 -GPIXELS=20
+lint shell_pixel_unpack shell_pixel_unpack.sv -GELEMS=8 -GPIXELS=576
 lint maxpool maxpool.sv -GKERNEL=3 -GIN_H=7 -GIN_W=8 -GSIMD=1
 lint logits_argmax logits_argmax.sv
 lint logits_argmax logits_argmax.sv -GEMIT_SCORES=1 -GPE=1

@@ -1,6 +1,7 @@
 #include "hw/system_simulate.hpp"
 
 #include <filesystem>
+#include <tuple>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -120,36 +121,42 @@ TEST(SystemSimulate, SmallLenetIsBitExactThroughTheShellWithoutAxiViolations) {
 // A core fast enough to need 8 pixels per beat and most of the HP port's bandwidth: the
 // shell unpacks whole 64-bit words, keeps 8 read bursts in flight, and the batch runs
 // near the core's rate with DDR at full speed (random latency only).
-TEST(SystemSimulate, EightPixelsPerBeatKeepUpThroughTheDma) {
+TEST(SystemSimulate, WideInputBeatsKeepUpThroughTheDma) {
   qmodel::SyntheticSpec spec = qmodel::mlp_w2a2_spec();
   spec.hidden = {32, 16};
   spec.calibration_images = 64;
   const qmodel::Model m = qmodel::make_synthetic_model(spec, 9);
-  const fs::path dir = fs::temp_directory_path() / "dorefa_hw_system_wide";  // fixed: reuses the Verilator build
-  const fs::path model_file = dir.string() + ".dqm";
-  qmodel::save_model(m, model_file);
-  CompileOptions c;
-  c.out_dir = dir;
-  c.model_file = model_file;
-  c.goal.search = FoldingGoal::Search::kExact;
-  c.goal.target_cycles = 110;
-  const DesignInfo d = compile_design(m, c);
-  ASSERT_EQ(d.folding.input_elems, 8);
-  EXPECT_EQ(load_system_design(dir).read_outstanding, 8);
-  const std::string top = util::read_file_text(dir / "system_top.v");
-  EXPECT_NE(top.find(".ELEMS(8)"), std::string::npos);
-  SystemSimOptions o;
-  o.design_dir = dir;
-  o.images = 200;
-  o.class_only_images = 8;
-  o.seed = 5;
-  o.ddr_ready = 1.0;
-  o.ddr_valid = 1.0;
-  const SystemSimReport r = simulate_system(o);
-  EXPECT_EQ(r.mismatches, 0u) << (r.first_mismatches.empty() ? "" : r.first_mismatches[0]);
-  EXPECT_EQ(r.axi_violations, 0u) << (r.violation_messages.empty() ? "" : r.violation_messages[0]);
-  EXPECT_EQ(r.images_done, 200u);
-  EXPECT_GT(r.ideal_ratio(), 0.9) << r.images_per_second();
+  // 110 cycles/image: 8 pixels per beat, the whole 64-bit word, and 8 read bursts in
+  // flight; 392: 2 pixels per beat, shifted out of each word in 4 beats, 4 bursts.
+  for (auto [target, elems, bursts] : {std::tuple{110, 8, 8}, {392, 2, 4}}) {
+    SCOPED_TRACE(elems);
+    // Fixed folders: a rerun reuses the Verilator build.
+    const fs::path dir = fs::temp_directory_path() / ("dorefa_hw_system_wide" + std::to_string(elems));
+    const fs::path model_file = dir.string() + ".dqm";
+    qmodel::save_model(m, model_file);
+    CompileOptions c;
+    c.out_dir = dir;
+    c.model_file = model_file;
+    c.goal.search = FoldingGoal::Search::kExact;
+    c.goal.target_cycles = target;
+    const DesignInfo d = compile_design(m, c);
+    ASSERT_EQ(d.folding.input_elems, elems);
+    EXPECT_EQ(load_system_design(dir).read_outstanding, bursts);
+    const std::string top = util::read_file_text(dir / "system_top.v");
+    EXPECT_NE(top.find(".ELEMS(" + std::to_string(elems) + ")"), std::string::npos);
+    SystemSimOptions o;
+    o.design_dir = dir;
+    o.images = 120;
+    o.class_only_images = 8;
+    o.seed = 5;
+    o.ddr_ready = 1.0;
+    o.ddr_valid = 1.0;
+    const SystemSimReport r = simulate_system(o);
+    EXPECT_EQ(r.mismatches, 0u) << (r.first_mismatches.empty() ? "" : r.first_mismatches[0]);
+    EXPECT_EQ(r.axi_violations, 0u) << (r.violation_messages.empty() ? "" : r.violation_messages[0]);
+    EXPECT_EQ(r.images_done, 120u);
+    EXPECT_GT(r.ideal_ratio(), 0.9) << r.images_per_second();
+  }
 }
 
 }  // namespace
