@@ -2,7 +2,7 @@
 // libtorch or Google Benchmark: the CPU baseline that builds for the board's ARM (static,
 // build-armhf/bench/runtime/engine_rate) as well as here. Every result is checked against
 // the reference interpreter first, so a number is only printed for bit-exact kernels.
-//   engine_rate [w1a2|w8a8] [images] [threads] [layers]   (defaults: w1a2 1000 0 = all cores)
+//   engine_rate [w1a2|w2a2|w8a8] [images] [threads] [layers]   (defaults: w1a2 1000 0 = all cores)
 // Prints one JSON line; with `layers`, a second one: each layer's microseconds per image on
 // one thread (Engine::profile_layers, best of 3 passes), for bench/runtime/roofline.py. Under qemu-arm the numbers measure the emulator, not a Cortex-A9.
 #include <algorithm>
@@ -22,12 +22,13 @@ int main(int argc, char** argv) {
   const std::string name = argc > 1 ? argv[1] : "w1a2";
   const std::size_t n = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 1000;
   const int threads = argc > 3 ? std::atoi(argv[3]) : 0;
-  if ((name != "w1a2" && name != "w8a8") || n == 0) {
-    std::fprintf(stderr, "usage: engine_rate [w1a2|w8a8] [images > 0] [threads]\n");
+  if ((name != "w1a2" && name != "w2a2" && name != "w8a8") || n == 0) {
+    std::fprintf(stderr, "usage: engine_rate [w1a2|w2a2|w8a8] [images > 0] [threads] [layers]\n");
     return 2;
   }
   try {
-    qmodel::SyntheticSpec spec = name == "w1a2" ? qmodel::lenet_w1a2_spec() : qmodel::lenet_w8a8_spec();
+    qmodel::SyntheticSpec spec = name == "w8a8" ? qmodel::lenet_w8a8_spec() : qmodel::lenet_w1a2_spec();
+    if (name == "w2a2") spec.weight_bits = 2;  // 2-bit DoReFa weights in the hidden layers
     spec.calibration_images = 64;
     const qmodel::Model model = qmodel::make_synthetic_model(spec, 1);
     const data::Dataset ds = data::load_dataset("mnist", "test").head(n);
