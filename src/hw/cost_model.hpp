@@ -1,7 +1,10 @@
 #pragma once
 // Cycle and resource estimates of the streaming accelerator for a folding, used to pick a
-// default folding and to reject designs that cannot fit before any tool runs. The numbers
-// are first-order (LUTs per MAC lane, memory by bits and aspect ratio), not synthesis.
+// default folding and to reject designs that cannot fit before any tool runs. A layer's
+// resources are the sum of the engines the generator builds for it (mvtu, output stage,
+// sliding window or width converters, FIFOs); LUT/FF/DSP per engine are features of its
+// parameters weighted by coefficients fitted against Yosys (cost_calibration.hpp, written
+// by bench/hw/calibrate.py), BRAM36 follows Yosys's memory-mapping rule (docs/hw.md).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,7 +24,7 @@ struct LayerCost {
   std::int64_t cycles = 0;     // per image at this stage's full rate
   int acc_bits = 0;            // conv/dense: signed accumulator width
   std::int64_t weight_depth = 0, weight_width = 0;  // weight memory words x bits
-  std::string weight_memory;   // "bram", "lutram" or "" (no weights)
+  std::string weight_memory;   // "bram", "logic" (LUTs) or "" (no weights)
   bool dsp = false;            // conv/dense: multiply lanes on DSP48s (USE_DSP)
   std::string output_stage;    // conv/dense: "thresholds", "requant" or "logits"
   RequantShape requant;        // output_stage "requant": rtl/requant.sv's parameters
