@@ -14,7 +14,7 @@
 # Long (training ~15 min + simulation + Yosys ~30 min on 2 cores): run it in the background:
 #   nohup bench/hw/records.sh > /dev/null 2>&1 &
 # Environment: RECORDS="130k 1m" (which), DOREFA=path/to/dorefa, IMAGES=N (simulated images,
-# default all 10,000), TARGET_FPS_130k / TARGET_FPS_1m (compile target, default the goal), RETRAIN=1 (train again even if runs/records/train-NAME/best.pt
+# default all 10,000), TARGET_FPS_130k / TARGET_FPS_1m (compile target, default goal_target below), RETRAIN=1 (train again even if runs/records/train-NAME/best.pt
 # exists), TABLE_ONLY=1 (only rewrite the docs table from runs/records/NAME/*.json),
 # WRITE_DOCS=0 (do not touch docs/hw.md). Output: runs/records/NAME/{design/, lower.json,
 # sim.json, system.json, synth.json, power.json, checks.json} and runs/records/records.log;
@@ -33,6 +33,9 @@ data="crop:24x24:mnist"
 # name -> FPS goal, accuracy goal (%)
 goal_fps() { case $1 in 130k) echo 130000 ;; 1m) echo 1000000 ;; *) echo "unknown record $1" >&2; exit 2 ;; esac; }
 goal_acc() { case $1 in 130k) echo 99.3 ;; 1m) echo 96 ;; esac; }
+# The compile target: the CNN is compiled for 170,000 images/s (the 576-pixel input stream
+# allows 173,611), well clear of its goal, at 39 % of the LUTs; the MLP at its goal.
+goal_target() { case $1 in 130k) echo 170000 ;; 1m) echo 1000000 ;; esac; }
 
 status=0
 for r in $records; do
@@ -52,7 +55,7 @@ for r in $records; do
     # The compile target may be set above the goal (TARGET_FPS_130k=170000): the checks
     # below still hold the design to the goal.
     target_var=TARGET_FPS_$r
-    target=${!target_var:-$fps}
+    target=${!target_var:-$(goal_target "$r")}
     say "$r: compile --fps $target"
     "$dorefa" compile "$dir/model.dqm" --out "$dir/design" --fps "$target" 2>&1 | tee -a "$log"
     # Results at the design's default places (DIR/synth, DIR/sim: `dorefa power` reads
