@@ -56,7 +56,38 @@ __attribute__((target("avx512f,avx512vpopcntdq"))) void gemm_avx512_t(const Pack
                                                                       const std::int32_t* sums, int pixels,
                                                                       std::int32_t* acc, int acc_stride) {
   const int W = w.words, Q = w.weight_planes, OB = (w.out_channels + 7) / 8;
-  for (int p = 0; p < pixels; ++p) {
+  int p = 0;
+  // Pairs of pixels: each weight vector loaded once for both (batched rows make pairs common).
+  for (; p + 2 <= pixels; p += 2) {
+    const std::uint64_t* a0 = patches + std::size_t(p) * std::size_t(AP) * std::size_t(W);
+    const std::uint64_t* a1 = a0 + std::size_t(AP) * std::size_t(W);
+    const __m512i bias0 = _mm512_set1_epi64(-std::int64_t(w.offset) * sums[p]);
+    const __m512i bias1 = _mm512_set1_epi64(-std::int64_t(w.offset) * sums[p + 1]);
+    std::int32_t* out0 = acc + std::size_t(p) * std::size_t(acc_stride);
+    std::int32_t* out1 = out0 + acc_stride;
+    for (int ob = 0; ob < OB; ++ob) {
+      const std::uint64_t* wb = w.planes8.data() + std::size_t(ob) * std::size_t(Q) * std::size_t(W) * 8;
+      __m512i total0 = bias0, total1 = bias1;
+      for (int q = 0; q < Q; ++q) {
+        __m512i c0[AP], c1[AP];
+        for (int ap = 0; ap < AP; ++ap) c0[ap] = c1[ap] = _mm512_setzero_si512();
+        for (int i = 0; i < W; ++i) {
+          const __m512i wv = _mm512_loadu_si512(wb + (std::size_t(q) * std::size_t(W) + std::size_t(i)) * 8);
+          for (int ap = 0; ap < AP; ++ap) {
+            c0[ap] = _mm512_add_epi64(c0[ap], _mm512_popcnt_epi64(_mm512_and_si512(wv, _mm512_set1_epi64(std::int64_t(a0[ap * W + i])))));
+            c1[ap] = _mm512_add_epi64(c1[ap], _mm512_popcnt_epi64(_mm512_and_si512(wv, _mm512_set1_epi64(std::int64_t(a1[ap * W + i])))));
+          }
+        }
+        for (int ap = 0; ap < AP; ++ap) {
+          total0 = _mm512_add_epi64(total0, _mm512_sll_epi64(c0[ap], _mm_cvtsi32_si128(q + ap + 1)));
+          total1 = _mm512_add_epi64(total1, _mm512_sll_epi64(c1[ap], _mm_cvtsi32_si128(q + ap + 1)));
+        }
+      }
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out0 + ob * 8), _mm512_cvtepi64_epi32(total0));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out1 + ob * 8), _mm512_cvtepi64_epi32(total1));
+    }
+  }
+  for (; p < pixels; ++p) {
     const std::uint64_t* a = patches + std::size_t(p) * std::size_t(AP) * std::size_t(W);
     const __m512i bias = _mm512_set1_epi64(-std::int64_t(w.offset) * sums[p]);
     std::int32_t* out = acc + std::size_t(p) * std::size_t(acc_stride);
