@@ -65,6 +65,18 @@ def float_bytes(m):
     return 4.0 * (weights + 2 * hidden + m["num_classes"])
 
 
+def fabric(sim, syn, pw):
+    """A design's fabric figures from its simulation, synthesis and power results."""
+    res = syn["resources"]
+    return {
+        "cycles_per_image": sim["steady_cycles_per_image"], "fps": sim["fps"], "latency_us": sim["latency_us"],
+        "lut": res["lut"], "ff": res["ff"], "bram36": res["bram36_equivalent"], "dsp": res["dsp48e1"],
+        "power_w": pw["total_w"], "energy_per_image_uj": pw["energy_per_image_uj"],
+        "power_activity_measured": str(pw.get("toggle_source", "")).startswith("measured"),
+        "sim_images": sim["images"], "mismatches": sim["mismatches"], "fits": bool(syn.get("fits", False)),
+    }
+
+
 def quantized_row(args, ds, v, run):
     summary_path = os.path.join(run, "summary.json")
     if not os.path.isfile(summary_path):
@@ -79,7 +91,6 @@ def quantized_row(args, ds, v, run):
         if section not in s:
             return None, f"run not finished (no {section} in summary.json)"
     low, sim, syn, pw = s["lowering"], s["simulation"], s["synthesis"], s["power"]
-    res = syn["resources"]
     label, family, pruned = LABELS[v]
     if pruned:
         base = os.path.join(args.out, ds, "w8a8-qat" if v == "w8a8-pruned" else "w1a2", "summary.json")
@@ -92,13 +103,7 @@ def quantized_row(args, ds, v, run):
         "macs": s["model"]["macs"],
         "model_bytes": integer_bytes(inspect(args.dorefa, os.path.join(run, "model.dqm"))),
         "cpu_us_per_image": 1e6 / low["runtime_images_per_second"] if low.get("runtime_images_per_second") else None,
-        "fabric": {
-            "cycles_per_image": sim["steady_cycles_per_image"], "fps": sim["fps"], "latency_us": sim["latency_us"],
-            "lut": res["lut"], "ff": res["ff"], "bram36": res["bram36_equivalent"], "dsp": res["dsp48e1"],
-            "power_w": pw["total_w"], "energy_per_image_uj": pw["energy_per_image_uj"],
-            "power_activity_measured": str(pw.get("toggle_source", "")).startswith("measured"),
-            "sim_images": sim["images"], "mismatches": sim["mismatches"], "fits": bool(syn.get("fits", False)),
-        },
+        "fabric": fabric(sim, syn, pw),
     }, None
 
 
@@ -117,19 +122,12 @@ def record_row(args, name):
     low, sim, syn, pw = (load(files[f]) for f in ("lower", "sim", "synth", "power"))
     m = inspect(args.dorefa, os.path.join(d, "model.dqm"))
     macs = sum(l["weight_count"] * l["output"][0] * l["output"][1] for l in m["layers"] if "weight_count" in l)
-    res = syn["resources"]
     return {
         "dataset": "mnist", "variant": f"record{name}", "label": RECORD_LABELS.get(name, name), "family": "w1a2",
         "pruned": False, "test_acc_pct": low["integer_accuracy_pct"], "test_images": low["images"], "macs": macs,
         "model_bytes": integer_bytes(m),
         "cpu_us_per_image": 1e6 / low["runtime_images_per_second"] if low.get("runtime_images_per_second") else None,
-        "fabric": {
-            "cycles_per_image": sim["steady_cycles_per_image"], "fps": sim["fps"], "latency_us": sim["latency_us"],
-            "lut": res["lut"], "ff": res["ff"], "bram36": res["bram36_equivalent"], "dsp": res["dsp48e1"],
-            "power_w": pw["total_w"], "energy_per_image_uj": pw["energy_per_image_uj"],
-            "power_activity_measured": str(pw.get("toggle_source", "")).startswith("measured"),
-            "sim_images": sim["images"], "mismatches": sim["mismatches"], "fits": bool(syn.get("fits", False)),
-        },
+        "fabric": fabric(sim, syn, pw),
     }, None
 
 

@@ -198,7 +198,8 @@ SystemDesign write_system_shell(const DesignInfo& core, const fs::path& rtl_dir)
   s.image_bytes = (s.pixels + 7) / 8 * 8;
   // Read bursts in flight: 4 (16 beats each) cover DDR latency up to ~64 cycles at the
   // port's full rate; a core that needs more than half of the port's 64-bit beats per cycle
-  // gets 8 (what the HP port accepts) and a read FIFO to match, or DDR latency starves it.
+  // gets 8 and a read FIFO to match, or DDR latency starves it (a PS port that accepts
+  // fewer only holds ARREADY low: slower, never wrong).
   s.read_outstanding = 2 * (s.image_bytes / 8) > core.ideal_cycles ? 8 : 4;
   s.num_classes = core.num_classes;
   s.design_hash = design_hash(dir, core.sources);

@@ -17,12 +17,14 @@ namespace fs = std::filesystem;
 // A fixed folder, so a rerun reuses the Verilator build (the stamp rebuilds on change).
 fs::path design_dir(const std::string& name) { return fs::temp_directory_path() / ("dorefa_hw_sim_" + name); }
 
-DesignInfo compile_to(const qmodel::Model& m, const fs::path& dir, const std::string& folding_toml = "") {
+DesignInfo compile_to(const qmodel::Model& m, const fs::path& dir, const std::string& folding_toml = "",
+                      const FoldingGoal& goal = {}) {
   fs::path model_file = dir.string() + ".dqm";
   qmodel::save_model(m, model_file);
   CompileOptions o;
   o.out_dir = dir;
   o.model_file = model_file;
+  o.goal = goal;
   if (!folding_toml.empty()) {
     o.folding_file = dir.string() + "_folding.toml";
     util::write_file_atomic(o.folding_file, folding_toml);
@@ -96,14 +98,10 @@ TEST(Simulate, WideInputBeatsAreBitExactAndReachTheirThroughput) {
   s.calibration_images = 64;
   qmodel::Model m = qmodel::make_synthetic_model(s, 7);
   fs::path dir = design_dir("mlp_wide");
-  fs::path model_file = dir.string() + ".dqm";
-  qmodel::save_model(m, model_file);
-  CompileOptions c;
-  c.out_dir = dir;
-  c.model_file = model_file;
-  c.goal.search = FoldingGoal::Search::kExact;
-  c.goal.target_cycles = 200;
-  const DesignInfo d = compile_design(m, c);
+  FoldingGoal goal;
+  goal.search = FoldingGoal::Search::kExact;
+  goal.target_cycles = 200;
+  const DesignInfo d = compile_to(m, dir, "", goal);
   ASSERT_EQ(d.folding.input_elems, 4);
   EXPECT_EQ(load_design(dir).folding.input_elems, 4);
   SimOptions o;

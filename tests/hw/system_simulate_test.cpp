@@ -26,12 +26,13 @@ qmodel::Model small_lenet(std::uint64_t seed) {
   return qmodel::make_synthetic_model(s, seed);
 }
 
-DesignInfo compile_to(const qmodel::Model& m, const fs::path& dir) {
+DesignInfo compile_to(const qmodel::Model& m, const fs::path& dir, const FoldingGoal& goal = {}) {
   const fs::path model_file = dir.string() + ".dqm";
   qmodel::save_model(m, model_file);
   CompileOptions o;
   o.out_dir = dir;
   o.model_file = model_file;
+  o.goal = goal;
   return compile_design(m, o);
 }
 
@@ -132,14 +133,10 @@ TEST(SystemSimulate, WideInputBeatsKeepUpThroughTheDma) {
     SCOPED_TRACE(elems);
     // Fixed folders: a rerun reuses the Verilator build.
     const fs::path dir = fs::temp_directory_path() / ("dorefa_hw_system_wide" + std::to_string(elems));
-    const fs::path model_file = dir.string() + ".dqm";
-    qmodel::save_model(m, model_file);
-    CompileOptions c;
-    c.out_dir = dir;
-    c.model_file = model_file;
-    c.goal.search = FoldingGoal::Search::kExact;
-    c.goal.target_cycles = target;
-    const DesignInfo d = compile_design(m, c);
+    FoldingGoal goal;
+    goal.search = FoldingGoal::Search::kExact;
+    goal.target_cycles = target;
+    const DesignInfo d = compile_to(m, dir, goal);
     ASSERT_EQ(d.folding.input_elems, elems);
     EXPECT_EQ(load_system_design(dir).read_outstanding, bursts);
     const std::string top = util::read_file_text(dir / "system_top.v");
