@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the runtime benchmark and prints engine/torch images/s ratios at batch 1 and 256.
 # Usage: [DOREFA_BENCH_THREADS=1] [BENCH_FILTER=regex] bench/runtime/run.sh [BUILD_DIR]
-# (log and JSON under runs/bench-runtime/). On a shared machine use one thread and read the
+# (log and JSON under runs/bench-runtime/, one JSON per run: bench/runtime/ratios.py makes the
+# docs table from them). On a shared machine use one thread and read the
 # CPU-time ratios: wall-clock torch numbers collapse when its threads are descheduled.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -10,7 +11,7 @@ out=$root/runs/bench-runtime
 mkdir -p "$out"
 cmake --build "$build" --target runtime_bench >/dev/null
 threads=${DOREFA_BENCH_THREADS:-2}
-json=$out/result-t$threads.json
+json=$out/result-t$threads-$(date -u +%Y%m%dT%H%M%S).json
 "$build/bench/runtime/runtime_bench" --benchmark_min_time=2 --benchmark_repetitions=3 \
   --benchmark_filter="${BENCH_FILTER:-.}" \
   --benchmark_report_aggregates_only=true --benchmark_out="$json" --benchmark_out_format=json \

@@ -25,8 +25,9 @@ const CommandRegistration kRegistration(52, [](CLI::App& root) {
   auto* cmd = root.add_subcommand("synthetic", "Write a random but valid integer model (.dqm) of a known topology");
   cmd->add_option("kind", a->kind,
                   "lenet-w1a2, lenet-w8a8 (8-bit weights and activations, requant stages), lenet-mixed "
-                  "(conv1 W8A8, the rest W1A2) or mlp-w2a2 (lenet: configs/lenet.toml shapes)")
-      ->check(CLI::IsMember({"lenet-w1a2", "lenet-w8a8", "lenet-mixed", "mlp-w2a2"}))
+                  "(conv1 W8A8, the rest W1A2), mlp-w2a2 (lenet: configs/lenet.toml shapes) or cnv-w1a2 "
+                  "(configs/cnv-rgb.toml shapes; needs a 32x32 input such as cifar10:DIR)")
+      ->check(CLI::IsMember({"lenet-w1a2", "lenet-w8a8", "lenet-mixed", "mlp-w2a2", "cnv-w1a2"}))
       ->capture_default_str();
   cmd->add_option("--out", a->out, "Output model file (.dqm)")->required();
   cmd->add_option("--seed", a->seed, "Random seed")->capture_default_str();
@@ -38,6 +39,7 @@ const CommandRegistration kRegistration(52, [](CLI::App& root) {
     qmodel::SyntheticSpec s = a->kind == "lenet-w1a2"   ? qmodel::lenet_w1a2_spec()
                               : a->kind == "lenet-w8a8" ? qmodel::lenet_w8a8_spec()
                               : a->kind == "lenet-mixed" ? qmodel::lenet_mixed_spec()
+                              : a->kind == "cnv-w1a2"    ? qmodel::cnv_w1a2_spec()
                                                         : qmodel::mlp_w2a2_spec();
     s.dataset = a->data;
     qmodel::Model m = qmodel::make_synthetic_model(s, a->seed);

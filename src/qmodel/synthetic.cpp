@@ -173,6 +173,18 @@ SyntheticSpec mlp_w2a2_spec() {
   return s;
 }
 
+SyntheticSpec cnv_w1a2_spec() {
+  SyntheticSpec s;
+  s.topology = SyntheticTopology::kCnv;
+  s.name = "synthetic-cnv-w1a2";
+  s.conv_channels = {64, 64, 128, 128, 256, 256};
+  s.kernel = 3;
+  s.convs_per_pool = 2;
+  s.hidden = {512, 512};
+  s.calibration_images = 64;  // about 59M MACs an image in the scalar calibration loop
+  return s;
+}
+
 Model make_synthetic_model(const SyntheticSpec& spec, std::uint64_t seed) {
   const data::Dataset ds = data::load_dataset(spec.dataset, "train").head(spec.calibration_images);
   std::mt19937_64 rng(seed);
@@ -180,7 +192,7 @@ Model make_synthetic_model(const SyntheticSpec& spec, std::uint64_t seed) {
   m.input = {ds.rows, ds.cols, ds.channels};
   m.input_bits = 8;
   m.num_classes = ds.num_classes;
-  const char* topo = spec.topology == SyntheticTopology::kLenet ? "lenet" : "mlp";
+  const char* topo = spec.topology == SyntheticTopology::kLenet ? "lenet" : spec.topology == SyntheticTopology::kCnv ? "cnv" : "mlp";
   m.name = spec.name.empty() ? fmt::format("synthetic-{}-w{}a{}", topo, spec.weight_bits, spec.activation_bits) : spec.name;
   m.metadata_json = fmt::format(R"({{"synthetic": true, "topology": "{}", "seed": {}, "calibration": "{} train[0:{}]"}})",
                                 topo, seed, spec.dataset, ds.size());
@@ -212,6 +224,13 @@ Model make_synthetic_model(const SyntheticSpec& spec, std::uint64_t seed) {
     m.layers.push_back(std::move(l));
   };
   auto add_conv = [&](const std::string& name, int channels, int wbits) {
+    if (window_output_size(shape.height, spec.kernel, 1, spec.padding) < 1 ||
+        window_output_size(shape.width, spec.kernel, 1, spec.padding) < 1)
+      throw Error(fmt::format("synthetic model {}: --data {}", m.name, spec.dataset),
+                  fmt::format("{} needs a larger input: the {}x{} map before it is smaller than its {}x{} kernel "
+                              "(input {}x{}x{})",
+                              name, shape.height, shape.width, spec.kernel, spec.kernel, m.input.height,
+                              m.input.width, m.input.channels));
     Layer l;
     l.name = name;
     l.kind = LayerKind::kConv;
@@ -222,7 +241,7 @@ Model make_synthetic_model(const SyntheticSpec& spec, std::uint64_t seed) {
     add_weighted(std::move(l), wbits, false);
   };
   auto add_pool = [&](const std::string& name) {
-    if (spec.pool <= 1) return;
+    if (spec.pool <= 1 || shape.height < spec.pool || shape.width < spec.pool) return;
     Layer l;
     l.name = name;
     l.kind = LayerKind::kMaxPool;
@@ -245,10 +264,11 @@ Model make_synthetic_model(const SyntheticSpec& spec, std::uint64_t seed) {
   };
 
   int dense_index = 1;
-  if (spec.topology == SyntheticTopology::kLenet) {
+  if (spec.topology != SyntheticTopology::kMlp) {
     for (std::size_t i = 0; i < spec.conv_channels.size(); ++i) {
       add_conv(fmt::format("conv{}", i + 1), spec.conv_channels[i], i == 0 ? spec.first_weight_bits : spec.weight_bits);
-      add_pool(fmt::format("pool{}", i + 1));
+      if ((i + 1) % std::size_t(std::max(1, spec.convs_per_pool)) == 0)
+        add_pool(fmt::format("pool{}", spec.convs_per_pool == 1 ? i + 1 : (i + 1) / std::size_t(spec.convs_per_pool)));
     }
     for (int h : spec.hidden) add_dense(fmt::format("fc{}", dense_index++), h, spec.weight_bits, false);
   } else {

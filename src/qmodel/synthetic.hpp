@@ -12,7 +12,8 @@
 namespace dorefa::qmodel {
 
 enum class SyntheticTopology {
-  kLenet,  // conv-pool-conv-pool-dense-dense
+  kLenet,  // convs (a max-pool after every convs_per_pool of them), then dense layers
+  kCnv,    // as kLenet; named "cnv" in the model's metadata
   kMlp,    // dense layers only
 };
 
@@ -30,6 +31,8 @@ struct SyntheticSpec {
   int kernel = 5;                     // lenet conv kernel
   int padding = 0;                    // lenet conv padding
   int pool = 2;                       // lenet max-pool kernel = stride (1: no pooling layers)
+  int convs_per_pool = 1;             // lenet: a max-pool after every N convs, while the map is at
+                                      // least `pool` wide (CNV: 2, and none after its 1x1 conv6)
   std::vector<int> hidden = {128};    // dense hidden widths (lenet: after the convs; mlp: all)
   std::string dataset = "mnist";      // calibration images come from its train split
   std::size_t calibration_images = 256;
@@ -42,6 +45,10 @@ SyntheticSpec lenet_w1a2_spec();   // 8-bit first conv, binary weights, 2-bit ac
 SyntheticSpec lenet_w8a8_spec();   // 8-bit everything, requant outputs
 SyntheticSpec lenet_mixed_spec();  // conv1 W8A8 (requant to 8 bits), then W1A2 as lenet_w1a2
 SyntheticSpec mlp_w2a2_spec();     // 784-128-64-10, 2-bit dorefa weights and activations
+// FINN's CNV (configs/cnv-rgb.toml shapes) on a 32x32 input: conv3 64, 64, pool, 128, 128,
+// pool, 256, 256 (no padding: 32 -> 30 -> 28 -> 14 -> 12 -> 10 -> 5 -> 3 -> 1), dense 512,
+// 512, classes; 8-bit first and last layers, binary weights and 2-bit activations between.
+SyntheticSpec cnv_w1a2_spec();
 
 // Builds a model that passes validate(); the same spec and seed give the same model.
 Model make_synthetic_model(const SyntheticSpec& spec, std::uint64_t seed);

@@ -1,32 +1,16 @@
-// RGB end to end: a 3-channel network on CIFAR-10-format batches (written here, random
-// block images) through train -> lower (agreement gate) -> compile -> Verilator, bit-exact.
-#include <random>
-
+// RGB end to end: a 3-channel network on CIFAR-10-format batches (written here, random block
+// images, tests/cifar_blocks.hpp) through train -> lower (agreement gate) -> compile ->
+// Verilator, bit-exact.
+#include "cifar_blocks.hpp"
 #include "cli_runner.hpp"
 
 namespace dorefa::cli_test {
 namespace {
 
-// `n` CIFAR-10 records: label i % 10, each channel a 4x4 grid of random 8x8 blocks plus noise.
-void write_cifar_batch(const fs::path& file, int n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::string bytes;
-  for (int i = 0; i < n; ++i) {
-    bytes += char(i % 10);
-    for (int c = 0; c < 3; ++c) {
-      int base[16];
-      for (int& b : base) b = int(rng() % 256);
-      for (int y = 0; y < 32; ++y)
-        for (int x = 0; x < 32; ++x) bytes += char((base[(y / 8) * 4 + x / 8] + int(rng() % 32)) % 256);
-    }
-  }
-  write_text(file, bytes);
-}
-
 TEST(RgbFlow, ThreeChannelNetworkTrainsLowersCompilesAndSimulatesBitExactly) {
   TempDir t;
-  write_cifar_batch(t / "cifar" / "data_batch_1.bin", 300, 1);
-  write_cifar_batch(t / "cifar" / "test_batch.bin", 60, 2);
+  test_support::write_cifar_block_batch(t / "cifar" / "data_batch_1.bin", 300, 1);
+  test_support::write_cifar_block_batch(t / "cifar" / "test_batch.bin", 60, 2);
   write_text(t / "rgb.toml", R"(
 [model]
 name = "tiny-rgb"

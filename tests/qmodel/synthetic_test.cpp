@@ -1,8 +1,13 @@
 #include "qmodel/synthetic.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+
+#include "cifar_blocks.hpp"
 #include "data/registry.hpp"
+#include "error_of.hpp"
 #include "qmodel/model_file.hpp"
 #include "runtime/reference.hpp"
 
@@ -62,6 +67,37 @@ TEST(Synthetic, SameSeedSameModelOtherSeedOtherModel) {
   spec.calibration_images = 32;
   EXPECT_EQ(model_digest(make_synthetic_model(spec, 7)), model_digest(make_synthetic_model(spec, 7)));
   EXPECT_NE(model_digest(make_synthetic_model(spec, 7)), model_digest(make_synthetic_model(spec, 8)));
+}
+
+TEST(Synthetic, CnvTakesRgbDownToOneByOneWithPoolsAfterEverySecondConv) {
+  const auto dir = std::filesystem::temp_directory_path() / ("dorefa_synthetic_cnv_" + std::to_string(::getpid()));
+  test_support::write_cifar_block_batch(dir / "data_batch_1.bin", 16, 1);
+  test_support::write_cifar_block_batch(dir / "test_batch.bin", 4, 2);
+  SyntheticSpec spec = cnv_w1a2_spec();
+  spec.dataset = "cifar10:" + dir.string();
+  spec.calibration_images = 4;
+  const Model m = make_synthetic_model(spec, 1);
+  std::vector<std::string> names;
+  for (const Layer& l : m.layers) names.push_back(l.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"conv1", "conv2", "pool1", "conv3", "conv4", "pool2", "conv5", "conv6",
+                                             "fc1", "fc2", "fc3"}));
+  EXPECT_EQ(m.input, (Shape{32, 32, 3}));
+  EXPECT_EQ(m.layers[2].output, (Shape{14, 14, 64}));
+  EXPECT_EQ(m.layers[7].output, (Shape{1, 1, 256}));
+  EXPECT_EQ(m.layers[0].weight_kind, WeightKind::kSymmetric);
+  EXPECT_EQ(m.layers[1].weight_kind, WeightKind::kBinary);
+  EXPECT_EQ(m.layers[10].weight_kind, WeightKind::kSymmetric);
+  EXPECT_NE(m.metadata_json.find("\"cnv\""), std::string::npos) << m.metadata_json;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Synthetic, CnvOnAnInputTooSmallNamesTheLayerAndTheDataset) {
+  SyntheticSpec spec = cnv_w1a2_spec();
+  spec.calibration_images = 2;
+  const std::string e = test_support::error_of([&] { make_synthetic_model(spec, 1); });
+  EXPECT_NE(e.find("--data mnist"), std::string::npos) << e;
+  EXPECT_NE(e.find("conv6"), std::string::npos) << e;
+  EXPECT_NE(e.find("28x28x1"), std::string::npos) << e;
 }
 
 }  // namespace
