@@ -79,8 +79,8 @@ ref_lut, ref_bram = 26072, 124
 print("| design | input | weights / activations | RTL mismatches | cycles/image | images/s at 100 MHz | "
       "LUT | FF | BRAM36 | DSP | `sta` |")
 print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-shape = design["model"].get("input", {})
-inp = "x".join(str(shape.get(k, "?")) for k in ("height", "width", "channels")) if isinstance(shape, dict) else str(shape)
+shape = design["model"]["input"]  # [height, width, channels]
+inp = "x".join(str(v) for v in shape)
 print(f"| dorefa-pynq CNV ({design['model']['name']}, Yosys `synth_xilinx`) | {inp} | W1A2, 8-bit first/last | "
       f"{sim['mismatches']} / {sim['images']:,} | {sim['steady_cycles_per_image']:,.0f} | {sim['fps']:,.0f} | "
       f"{r['lut']:,} ({pc['lut']:.0f} %) | {r['ff']:,} | {r['bram36_equivalent']:g} ({pc['bram36']:.0f} %) | "

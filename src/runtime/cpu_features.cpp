@@ -25,8 +25,9 @@ const CpuFeatures& cpu_features() {
     unsigned a = 0, b = 0, cx = 0, d = 0;
     c.avxvnni = c.avx2 && __get_cpuid_count(7, 1, &a, &b, &cx, &d) && ((a >> 4) & 1u);
     c.popcnt = __builtin_cpu_supports("popcnt");
-    c.avx512_vpopcntdq = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq");
-    c.avx512_vnni = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vnni");
+    c.avx512f = __builtin_cpu_supports("avx512f");
+    c.avx512_vpopcntdq = c.avx512f && __builtin_cpu_supports("avx512vpopcntdq");
+    c.avx512_vnni = c.avx512f && __builtin_cpu_supports("avx512vnni");
 #endif
 #if defined(__ARM_NEON) && defined(__arm__) && defined(__linux__)
     // 32-bit ARM: NEON is optional (a Cortex-A9 may lack it), so ask the kernel. The

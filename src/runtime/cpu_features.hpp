@@ -8,6 +8,7 @@ struct CpuFeatures {
   bool avx2 = false;    // x86: 256-bit integer SIMD
   bool avxvnni = false; // x86: AVX-VNNI (fused int16 multiply-accumulate, vpdpwssd)
   bool popcnt = false;  // x86: hardware population count
+  bool avx512f = false;           // x86: AVX-512 Foundation (16 int32 lanes, mask registers)
   bool avx512_vpopcntdq = false;  // x86: AVX-512 F + 64-bit lane popcount
   bool avx512_vnni = false;       // x86: AVX-512 F + VNNI (vpdpwssd on zmm)
   bool neon = false;    // ARM: Advanced SIMD (built with it, and AT_HWCAP says the CPU has it)

@@ -4,6 +4,8 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -38,6 +40,7 @@ struct LayerPlan {
   igemm::GemmFn igemm_fn = nullptr;
   bgemm::PackedWeights bw;
   bgemm::GemmFn bgemm_fn = nullptr;
+  bool direct = false;  // igemm conv read in place (gemm_avx512vnni_direct), no im2col
   int planes = 0;  // activation bit-planes (bgemm)
   PreparedStage stage;
   std::string name;
@@ -46,7 +49,8 @@ struct LayerPlan {
 // Per-thread buffers, grown once and reused for every image.
 struct Scratch {
   std::vector<std::uint8_t> act[2];
-  std::vector<std::int16_t> patches;
+  std::vector<std::int16_t> patches, widened;
+  std::vector<const std::int16_t*> pixel_rows;
   std::vector<std::uint64_t> bits, pixel_bits;
   std::vector<std::int32_t> sums, acc;
 };
@@ -113,6 +117,23 @@ struct Engine::Impl {
   EngineOptions options;
   std::vector<LayerPlan> plans;
 
+  // Scratch kept between calls: a fresh set per call would be allocated, grown and
+  // page-faulted in again every batch (a tenth of a 256-image batch's time). A worker takes
+  // one for the call and gives it back; concurrent calls on one engine each get their own.
+  mutable std::mutex scratch_mutex;
+  mutable std::vector<std::unique_ptr<Scratch>> scratch_pool;
+  std::unique_ptr<Scratch> take_scratch() const {
+    std::lock_guard<std::mutex> lock(scratch_mutex);
+    if (scratch_pool.empty()) return std::make_unique<Scratch>();
+    std::unique_ptr<Scratch> s = std::move(scratch_pool.back());
+    scratch_pool.pop_back();
+    return s;
+  }
+  void give_back(std::unique_ptr<Scratch> s) const {
+    std::lock_guard<std::mutex> lock(scratch_mutex);
+    scratch_pool.push_back(std::move(s));
+  }
+
   // `count` images (back to back) through the network layer by layer: every layer's im2col
   // rows of all `count` images form one GEMM of count * pixels rows, so the packed weights
   // are loaded once per chunk and the dense layers (one row per image) get count rows
@@ -149,7 +170,28 @@ struct Engine::Impl {
       const std::size_t pixels = std::size_t(p.window.pixels());
       const int rows = int(pixels) * count;
       int stride = 0;
-      if (p.kernel == Kernel::kIgemm) {
+      if (p.direct) {
+#if defined(__x86_64__) || defined(__i386__)
+        // Each image widened once into its padded int16 copy; every output pixel's window
+        // is read from there (row y*stride .. +K, column x*stride) by the kernel itself.
+        stride = p.iw.acc_stride();
+        const Window& w = p.window;
+        const std::size_t image = widened_size(w);
+        const std::size_t row_stride = std::size_t(w.in.width + 2 * w.padding) * std::size_t(w.in.channels);
+        if (s.widened.size() < image * std::size_t(count)) s.widened.resize(image * std::size_t(count));
+        if (s.pixel_rows.size() < std::size_t(rows)) s.pixel_rows.resize(std::size_t(rows));
+        if (s.acc.size() < std::size_t(rows) * std::size_t(stride)) s.acc.resize(std::size_t(rows) * std::size_t(stride));
+        for (int i = 0; i < count; ++i) {
+          const std::int16_t* base = s.widened.data() + std::size_t(i) * image;
+          widen_padded(w, in + std::size_t(i) * in_elements, s.widened.data() + std::size_t(i) * image);
+          const std::int16_t** r = s.pixel_rows.data() + std::size_t(i) * pixels;
+          for (int y = 0; y < w.out.height; ++y)
+            for (int x = 0; x < w.out.width; ++x)
+              *r++ = base + std::size_t(y * w.stride) * row_stride + std::size_t(x * w.stride) * std::size_t(w.in.channels);
+        }
+        igemm::gemm_avx512vnni_direct(p.iw, s.pixel_rows.data(), rows, w.kernel, int(row_stride), s.acc.data());
+#endif
+      } else if (p.kernel == Kernel::kIgemm) {
         stride = p.iw.acc_stride();
         const std::size_t row = std::size_t(p.iw.fan_in_padded);
         if (s.patches.size() < std::size_t(rows) * row + kIm2colSlack) s.patches.resize(std::size_t(rows) * row + kIm2colSlack);
@@ -163,7 +205,8 @@ struct Engine::Impl {
       } else {
         stride = (l.out_channels() + 7) / 8 * 8;  // the AVX-512 kernel writes 8 channels at a time
         const std::size_t row = std::size_t(p.planes) * std::size_t(p.bw.words);
-        if (s.bits.size() < std::size_t(rows) * row) s.bits.resize(std::size_t(rows) * row);
+        if (s.bits.size() < std::size_t(rows) * row + kIm2colBitsSlack)
+          s.bits.resize(std::size_t(rows) * row + kIm2colBitsSlack);
         if (s.sums.size() < std::size_t(rows)) s.sums.resize(std::size_t(rows));
         if (s.acc.size() < std::size_t(rows) * std::size_t(stride)) s.acc.resize(std::size_t(rows) * std::size_t(stride));
         for (int i = 0; i < count; ++i)
@@ -212,8 +255,17 @@ Engine::Engine(qmodel::Model model, EngineOptions options) : impl_(std::make_uni
       kernel += fmt::format(" W{}A{}", l.weight_bits, l.input_bits);
     } else {
       p.kernel = Kernel::kIgemm;
-      p.iw = igemm::pack(l.weights, l.out_channels(), int(l.fan_in()));
       p.igemm_fn = igemm::select(options.simd, &kernel);
+#if defined(__x86_64__) || defined(__i386__)
+      // Convs on AVX-512 VNNI read their windows in place; elsewhere (and dense layers) im2col.
+      p.direct = l.kind == LayerKind::kConv && p.igemm_fn == igemm::gemm_avx512vnni;
+#endif
+      if (p.direct) {
+        p.iw = igemm::pack_direct(l.weights, l.out_channels(), l.kernel, l.input.channels);
+        kernel += "-direct";
+      } else {
+        p.iw = igemm::pack(l.weights, l.out_channels(), int(l.fan_in()));
+      }
       kernel += fmt::format(" W{}A{}", l.weight_bits, l.input_bits);
     }
     if (l.has_weights() && l.output_kind != OutputKind::kLogits) p.stage = prepare_stage(l, options.simd);
@@ -236,9 +288,10 @@ std::string Engine::describe() const {
 
 Inference Engine::run(std::span<const std::uint8_t> image) const {
   check_image(impl_->model, image);
-  Scratch s;
+  std::unique_ptr<Scratch> s = impl_->take_scratch();
   Inference r;
-  impl_->run_chunk(image.data(), 1, s, &r);
+  impl_->run_chunk(image.data(), 1, *s, &r);
+  impl_->give_back(std::move(s));
   return r;
 }
 
@@ -259,11 +312,12 @@ std::vector<Inference> Engine::run_batch(std::span<const std::uint8_t> images) c
   // holding up the batch. Each result is written by the one thread that ran its chunk.
   std::atomic<std::size_t> next{0};
   auto work = [&] {
-    Scratch s;
+    std::unique_ptr<Scratch> s = impl_->take_scratch();
     for (std::size_t c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) {
       const std::size_t i = c * chunk, count = std::min(chunk, n - i);
-      impl_->run_chunk(images.data() + i * e, int(count), s, results.data() + i);
+      impl_->run_chunk(images.data() + i * e, int(count), *s, results.data() + i);
     }
+    impl_->give_back(std::move(s));
   };
   if (threads == 1) {
     work();

@@ -120,11 +120,31 @@ void im2col_int16(const Window& w, const std::uint8_t* in, std::int16_t* patches
     }
 }
 
+std::size_t widened_size(const Window& w) {
+  return std::size_t(w.in.height + 2 * w.padding) * std::size_t(w.in.width + 2 * w.padding) *
+             std::size_t(w.in.channels) + 2;
+}
+
+void widen_padded(const Window& w, const std::uint8_t* in, std::int16_t* out) {
+  const std::size_t row = std::size_t(w.in.width) * std::size_t(w.in.channels);
+  const std::size_t padded_row = std::size_t(w.in.width + 2 * w.padding) * std::size_t(w.in.channels);
+  const std::size_t side = std::size_t(w.padding) * std::size_t(w.in.channels);
+  std::int16_t* o = out;
+  o = std::fill_n(o, std::size_t(w.padding) * padded_row, std::int16_t(0));
+  for (int y = 0; y < w.in.height; ++y) {
+    o = std::fill_n(o, side, std::int16_t(0));
+    const std::uint8_t* src = in + std::size_t(y) * row;
+    for (std::size_t j = 0; j < row; ++j) o[j] = src[j];
+    o = std::fill_n(o + row, side, std::int16_t(0));
+  }
+  std::fill_n(o, std::size_t(w.padding) * padded_row + 2, std::int16_t(0));
+}
+
 void im2col_bits(const Window& w, int planes, int words, const std::uint8_t* in, std::uint64_t* patches,
                  std::int32_t* sums, std::vector<std::uint64_t>& pixel_bits) {
   const std::size_t row = std::size_t(planes) * std::size_t(words);
-  std::memset(patches, 0, std::size_t(w.pixels()) * row * sizeof(std::uint64_t));
   if (w.dense) {
+    std::memset(patches, 0, row * sizeof(std::uint64_t));
     const std::int64_t fan = w.fan_in();
     std::int32_t sum = 0;
     for (std::int64_t base = 0; base < fan; base += 64) {
@@ -145,7 +165,8 @@ void im2col_bits(const Window& w, int planes, int words, const std::uint8_t* in,
   const int PW = w.in.width + 2 * w.padding;
   const std::size_t rw = std::size_t(PW) * std::size_t(C) / 64 + 2;  // words per row and plane, +1 for the 2-word reads
   const std::size_t sums_at = std::size_t(w.in.height) * std::size_t(planes) * rw;
-  pixel_bits.assign(sums_at + std::size_t(w.in.height) * std::size_t(PW), 0);
+  // +2 words: the byte path's 16-byte reads from the last row may run past it.
+  pixel_bits.assign(sums_at + std::size_t(w.in.height) * std::size_t(PW) + 2, 0);
   std::uint64_t* row_bits = pixel_bits.data();
   std::uint64_t* pixel_sums = pixel_bits.data() + sums_at;
   for (int iy = 0; iy < w.in.height; ++iy)
@@ -161,6 +182,48 @@ void im2col_bits(const Window& w, int planes, int words, const std::uint8_t* in,
                              plane_bits(a + 64 * k, std::min(64, C - 64 * k), p), std::min(64, C - 64 * k));
     }
   const std::size_t run = std::size_t(K) * std::size_t(C);  // bits per window row
+  if (C % 8 == 0) {
+    // Whole bytes: with C a multiple of 8 every window row starts on a byte of its input
+    // row's bit string and lands on a byte of the patch row (ky * K * C bits), so a window
+    // row is a byte copy, done 16 bytes at a time. Each copy may write up to 15 bytes past
+    // its run: planes are written in order and window rows in order within a plane, so
+    // what it spills over is written afterwards (the next window row, the next plane, the
+    // next pixel's row) or is the row tail past fan_in, where the weights' bits are 0 and
+    // any value is multiplied away (bgemm.hpp); the last row's spill lands in the caller's
+    // kIm2colBitsSlack. Rows outside the input (padding) are written as zeros the same
+    // way, so nothing needs clearing first.
+    const std::size_t run_bytes = run / 8;
+    const std::size_t row_bytes = std::size_t(words) * 8;
+    const std::uint8_t zeros[16] = {};
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(row_bits);
+    for (int y = 0; y < w.out.height; ++y)
+      for (int x = 0; x < w.out.width; ++x) {
+        const int op = y * w.out.width + x;
+        auto* dst = reinterpret_cast<std::uint8_t*>(patches + std::size_t(op) * row);
+        const std::size_t from = std::size_t(x) * std::size_t(w.stride) * std::size_t(C) / 8;
+        std::int32_t sum = 0;
+        for (int ky = 0; ky < K; ++ky) {
+          const int iy = y * w.stride + ky - w.padding;
+          if (iy < 0 || iy >= w.in.height) continue;
+          const std::uint64_t* ps = pixel_sums + std::size_t(iy) * std::size_t(PW) + std::size_t(x) * std::size_t(w.stride);
+          for (int kx = 0; kx < K; ++kx) sum += std::int32_t(ps[kx]);
+        }
+        sums[op] = sum;
+        for (int p = 0; p < planes; ++p) {
+          std::uint8_t* d = dst + std::size_t(p) * row_bytes;
+          for (int ky = 0; ky < K; ++ky, d += run_bytes) {
+            const int iy = y * w.stride + ky - w.padding;
+            const bool inside = iy >= 0 && iy < w.in.height;
+            const std::uint8_t* src =
+                inside ? bytes + (std::size_t(iy) * std::size_t(planes) + std::size_t(p)) * rw * 8 + from : zeros;
+            const std::size_t step = inside ? 16 : 0;
+            for (std::size_t b = 0; b < run_bytes; b += 16, src += step) std::memcpy(d + b, src, 16);
+          }
+        }
+      }
+    return;
+  }
+  std::memset(patches, 0, std::size_t(w.pixels()) * row * sizeof(std::uint64_t));
   for (int y = 0; y < w.out.height; ++y)
     for (int x = 0; x < w.out.width; ++x) {
       const int op = y * w.out.width + x;

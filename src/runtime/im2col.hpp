@@ -24,8 +24,16 @@ struct Window {
 inline constexpr int kIm2colSlack = 8;
 void im2col_int16(const Window& w, const std::uint8_t* in, std::int16_t* patches, int row_stride);
 
-// rows of planes x words uint64 (zeroed here), plus the window's level sum per row.
-// `pixel_bits` is scratch the function resizes.
+// A conv's input widened to int16 with its zero padding around it: (H + 2 pad) rows of
+// (W + 2 pad) * C, then 2 zero int16 (a direct kernel's pair read past an odd window run).
+std::size_t widened_size(const Window& w);
+void widen_padded(const Window& w, const std::uint8_t* in, std::int16_t* out);
+
+// rows of planes x words uint64, plus the window's level sum per row. Bits past fan_in in
+// a row may hold any value (the weights' are 0 there); `patches` must have
+// kIm2colBitsSlack writable words after the last row. `pixel_bits` is scratch the function
+// resizes.
+inline constexpr int kIm2colBitsSlack = 2;
 void im2col_bits(const Window& w, int planes, int words, const std::uint8_t* in, std::uint64_t* patches,
                  std::int32_t* sums, std::vector<std::uint64_t>& pixel_bits);
 

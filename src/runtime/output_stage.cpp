@@ -4,6 +4,11 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+// GCC 12's AVX-512 headers start masked intrinsics from _mm512_undefined_*(), which it then
+// reports as "may be used uninitialized" in our code; a known false positive (as in bgemm.cpp).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #endif
 
 #include "runtime/cpu_features.hpp"
@@ -53,6 +58,7 @@ PreparedStage prepare_stage(const qmodel::Layer& l, bool simd) {
   s.layer = &l;
 #if defined(__x86_64__) || defined(__i386__)
   s.avx2 = simd && cpu_features().avx2;
+  s.avx512 = simd && cpu_features().avx512f;
 #else
   (void)simd;
 #endif
@@ -111,6 +117,43 @@ __attribute__((target("avx2"))) void thresholds_avx2(const PreparedStage& s, con
   }
 }
 
+// The same count, 16 channels per zmm: a compare into a mask register and a masked
+// decrement per threshold, then the 16 counts narrowed to bytes in a register and stored
+// (the memory form of vpmovdb is slow on some cores). A last block of fewer than 16
+// channels is loaded masked and stored through a small buffer.
+__attribute__((target("avx512f"))) void thresholds_avx512(const PreparedStage& s, const std::int32_t* acc, int pixels,
+                                                          int acc_stride, std::uint8_t* out) {
+  const qmodel::Layer& l = *s.layer;
+  const int C = l.out_channels(), T = l.threshold_count(), CP = s.channels_padded;
+  const __m512i ones = _mm512_set1_epi32(1);
+  const std::int32_t* t = s.thresholds_t.data();
+  for (int p = 0; p < pixels; ++p) {
+    const std::int32_t* a = acc + std::size_t(p) * std::size_t(acc_stride);
+    std::uint8_t* o = out + std::size_t(p) * std::size_t(C);
+    int c = 0;
+    for (; c + 16 <= C; c += 16) {
+      const __m512i av = _mm512_loadu_si512(a + c);
+      __m512i n = _mm512_set1_epi32(T);
+      for (int j = 0; j < T; ++j)
+        n = _mm512_mask_sub_epi32(n, _mm512_cmpgt_epi32_mask(_mm512_loadu_si512(t + std::size_t(j) * std::size_t(CP) + std::size_t(c)), av),
+                                  n, ones);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + c), _mm512_cvtepi32_epi8(n));
+    }
+    if (c < C) {
+      const __mmask16 lanes = __mmask16((1u << (C - c)) - 1);
+      const __m512i av = _mm512_maskz_loadu_epi32(lanes, a + c);
+      __m512i n = _mm512_set1_epi32(T);
+      for (int j = 0; j < T; ++j)
+        n = _mm512_mask_sub_epi32(
+            n, _mm512_cmpgt_epi32_mask(_mm512_maskz_loadu_epi32(lanes, t + std::size_t(j) * std::size_t(CP) + std::size_t(c)), av), n,
+            ones);
+      alignas(16) std::uint8_t tmp[16];
+      _mm_store_si128(reinterpret_cast<__m128i*>(tmp), _mm512_cvtepi32_epi8(n));
+      std::copy(tmp, tmp + (C - c), o + c);
+    }
+  }
+}
+
 // ((acc * mult + offset) clamped below at 0) >> shift, clamped above at 2^b - 1, 4 channels
 // at a time in int64. Clamping at 0 before the shift equals clamping after an arithmetic
 // shift, and lets AVX2's logical variable shift do the work.
@@ -145,6 +188,8 @@ __attribute__((target("avx2"))) void requant_avx2(const PreparedStage& s, const 
 void apply_stage(const PreparedStage& s, const std::int32_t* acc, int pixels, int acc_stride, std::uint8_t* out) {
   const qmodel::Layer& l = *s.layer;
 #if defined(__x86_64__) || defined(__i386__)
+  if (s.avx512 && l.output_kind == qmodel::OutputKind::kThresholds && !s.thresholds_t.empty())
+    return thresholds_avx512(s, acc, pixels, acc_stride, out);
   if (s.avx2 && l.output_kind == qmodel::OutputKind::kThresholds && !s.thresholds_t.empty())
     return thresholds_avx2(s, acc, pixels, acc_stride, out);
   if (s.avx2 && l.output_kind == qmodel::OutputKind::kRequant) return requant_avx2(s, acc, pixels, acc_stride, out);

@@ -16,6 +16,7 @@ void apply_requant(const qmodel::Layer& l, const std::int32_t* acc, int pixels, 
 struct PreparedStage {
   const qmodel::Layer* layer = nullptr;
   bool avx2 = false;
+  bool avx512 = false;
   std::vector<std::int32_t> thresholds_t;  // [j][c_padded to 8], only when T <= 15
   int channels_padded = 0;
   std::vector<std::int64_t> rq_mult, rq_offset, rq_shift;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/cpu_features.hpp"
+#include "runtime/im2col.hpp"
 
 namespace dorefa::runtime::igemm {
 namespace {
@@ -52,6 +53,59 @@ TEST(Igemm, KernelsEqualPlainDotProductsIncludingExtremes) {
       }
     }
 }
+
+#if defined(__x86_64__) || defined(__i386__)
+// The direct (no im2col) kernel against a plain convolution: odd and even window runs
+// (K*C of 5, 15, 48, 80), strides 1 and 2, padding 0..2, channel counts with a half-empty
+// last 16-channel tile, and extreme operands.
+TEST(Igemm, DirectConvEqualsPlainConvolution) {
+  if (!cpu_features().avx512_vnni) GTEST_SKIP() << "no AVX-512 VNNI on this CPU";
+  std::mt19937 rng(11);
+  struct Geometry { int h, w, c, k, stride, pad, outs; };
+  for (const Geometry g : {Geometry{28, 28, 1, 5, 1, 0, 16}, Geometry{9, 7, 5, 3, 1, 1, 11},
+                           Geometry{12, 12, 16, 5, 1, 0, 64}, Geometry{10, 11, 16, 3, 2, 2, 24},
+                           Geometry{6, 6, 16, 3, 1, 1, 40}}) {
+    qmodel::Layer l;
+    l.kind = qmodel::LayerKind::kConv;
+    l.input = {g.h, g.w, g.c};
+    l.kernel = g.k;
+    l.stride = g.stride;
+    l.padding = g.pad;
+    l.output = {(g.h + 2 * g.pad - g.k) / g.stride + 1, (g.w + 2 * g.pad - g.k) / g.stride + 1, g.outs};
+    const Window win = Window::of(l);
+    const int fan = g.k * g.k * g.c;
+    std::vector<std::int8_t> w(std::size_t(g.outs * fan));
+    for (auto& v : w) v = (rng() % 4 == 0) ? std::int8_t(rng() % 2 ? 127 : -127) : std::int8_t(int(rng() % 255) - 127);
+    std::vector<std::uint8_t> in(std::size_t(g.h * g.w * g.c));
+    for (auto& v : in) v = std::uint8_t(rng() % 3 == 0 ? 255 : rng() % 256);
+    std::vector<std::int16_t> widened(widened_size(win), -1);
+    widen_padded(win, in.data(), widened.data());
+    const std::size_t row_stride = std::size_t(g.w + 2 * g.pad) * std::size_t(g.c);
+    std::vector<const std::int16_t*> rows;
+    for (int y = 0; y < l.output.height; ++y)
+      for (int x = 0; x < l.output.width; ++x)
+        rows.push_back(widened.data() + std::size_t(y * g.stride) * row_stride + std::size_t(x * g.stride * g.c));
+    const PackedWeights pw = pack_direct(w, g.outs, g.k, g.c);
+    std::vector<std::int32_t> acc(rows.size() * std::size_t(pw.acc_stride()), -1);
+    gemm_avx512vnni_direct(pw, rows.data(), int(rows.size()), g.k, int(row_stride), acc.data());
+    for (int y = 0; y < l.output.height; ++y)
+      for (int x = 0; x < l.output.width; ++x)
+        for (int o = 0; o < g.outs; ++o) {
+          std::int32_t expect = 0;
+          for (int ky = 0; ky < g.k; ++ky)
+            for (int kx = 0; kx < g.k; ++kx)
+              for (int c = 0; c < g.c; ++c) {
+                const int iy = y * g.stride + ky - g.pad, ix = x * g.stride + kx - g.pad;
+                if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+                expect += w[std::size_t(o * fan + (ky * g.k + kx) * g.c + c)] * in[std::size_t((iy * g.w + ix) * g.c + c)];
+              }
+          ASSERT_EQ(acc[std::size_t((y * l.output.width + x) * pw.acc_stride() + o)], expect)
+              << "input " << g.h << "x" << g.w << "x" << g.c << " k " << g.k << " stride " << g.stride << " pad " << g.pad
+              << " pixel " << y << "," << x << " channel " << o;
+        }
+  }
+}
+#endif
 
 }  // namespace
 }  // namespace dorefa::runtime::igemm

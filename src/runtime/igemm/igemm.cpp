@@ -19,6 +19,17 @@ PackedWeights pack(std::span<const std::int8_t> w, int out_channels, int fan_in)
   return p;
 }
 
+PackedWeights pack_direct(std::span<const std::int8_t> w, int out_channels, int kernel, int channels) {
+  const int run = kernel * channels, run_even = (run + 1) & ~1;
+  std::vector<std::int8_t> padded(std::size_t(out_channels) * std::size_t(kernel) * std::size_t(run_even), 0);
+  for (int o = 0; o < out_channels; ++o)
+    for (int ky = 0; ky < kernel; ++ky)
+      for (int j = 0; j < run; ++j)
+        padded[(std::size_t(o) * std::size_t(kernel) + std::size_t(ky)) * std::size_t(run_even) + std::size_t(j)] =
+            w[(std::size_t(o) * std::size_t(kernel) + std::size_t(ky)) * std::size_t(run) + std::size_t(j)];
+  return pack(padded, out_channels, kernel * run_even);
+}
+
 void gemm_reference(const PackedWeights& w, const std::int16_t* patches, int pixels, std::int32_t* acc) {
   const int pairs = w.fan_in_padded / 2;
   for (int p = 0; p < pixels; ++p) {

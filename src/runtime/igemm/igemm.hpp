@@ -34,7 +34,18 @@ void gemm_avx2(const PackedWeights& w, const std::int16_t* patches, int pixels, 
 void gemm_avxvnni(const PackedWeights& w, const std::int16_t* patches, int pixels, std::int32_t* acc);
 // AVX-512 VNNI: 16 channels per zmm, tiles of 8 pixels (batched rows fill them).
 void gemm_avx512vnni(const PackedWeights& w, const std::int16_t* patches, int pixels, std::int32_t* acc);
+// The same kernel on a conv's windows read in place (no im2col): pixel p's window is
+// `window_rows` runs of K*C int16 (padded to even, see pack_direct), `row_stride` int16
+// apart, from pixel_rows[p], in a widened (int16), zero-padded copy of the input. Each run
+// may read one int16 past its end (an odd K*C), multiplied by a zero weight.
+void gemm_avx512vnni_direct(const PackedWeights& w, const std::int16_t* const* pixel_rows, int pixels,
+                            int window_rows, int row_stride, std::int32_t* acc);
 #endif
+
+// Weights for gemm_avx512vnni_direct: a K x K conv over C channels, each window row's K*C
+// weights padded to an even count with a zero, so that every int16 pair of the kernel lies
+// within one window row (fan_in = K * that even count).
+PackedWeights pack_direct(std::span<const std::int8_t> w, int out_channels, int kernel, int channels);
 #if defined(__ARM_NEON)
 void gemm_neon(const PackedWeights& w, const std::int16_t* patches, int pixels, std::int32_t* acc);
 #endif
