@@ -5,8 +5,8 @@ Reads the Google Benchmark JSON files that bench/runtime/run.sh leaves in
 runs/bench-runtime/ (one per run: result-t<threads>-<time>.json), takes each run's median
 images/s, and prints, per batch size and network: the engine's and libtorch's rates on one
 thread, the engine/libtorch ratio (wall clock and CPU time, same process), and the
-two-thread engine rate over the one-thread rate. Ranges are min-max over runs; the issue-15
-goals are checked against the lower end of each range.
+two-thread engine rate over the one-thread run made just before it. Ranges are min-max over
+runs; each issue-15 goal is checked run by run.
 
   bench/runtime/ratios.py [--write] [JSON ...]   (default: runs/bench-runtime/result-t*-*.json)
 
@@ -77,22 +77,27 @@ def main(argv):
             cpu = [e[1] / t[1] for e, t in pairs]
             goal = GOAL_VS_TORCH[model]
             ok = min(wall) >= goal
-            verdicts.append((f"{model} batch {batch} >= {goal:g}x libtorch", ok, min(wall)))
+            verdicts.append((f"{model} batch {batch} >= {goal:g}x libtorch", wall))
             e2 = [r[(f"BM_Engine/{model}", batch)][0] for r in runs[2] if (f"BM_Engine/{model}", batch) in r]
             two = span(e2, "{:,.0f}") if e2 else "-"
             scale = "-"
             if e2:
-                s = [a / b[0] for a in e2 for b in e1]
+                # Each two-thread run against the one-thread run made just before it (run.sh
+                # pairs, in file order): minutes apart rather than the whole session.
+                s = [a / b[0] for a, b in zip(e2, e1)]
                 scale = span(s, "{:.2f}x")
                 if batch == 256:
-                    verdicts.append((f"{model} batch 256 two threads >= {GOAL_THREADS:g}x one", min(s) >= GOAL_THREADS,
-                                     min(s)))
+                    verdicts.append((f"{model} batch 256 two threads >= {GOAL_THREADS:g}x one", s))
             lines.append(f"| {batch} | {model.upper()} | {span([e[0] for e in e1], '{:,.0f}')} | "
                          f"{span([t[0] for t in t1], '{:,.0f}')} | {span(wall, '{:.2f}x')} | {span(cpu, '{:.2f}x')} | "
-                         f">= {goal:g}x: {'met' if ok else 'not met'} | {two} | {scale} |")
+                         f">= {goal:g}x: {'met' if ok else 'not met'} in every run | {two} | {scale} |")
     lines.append("")
-    lines.append("Goals (issue 15), on the lower end of each range: " + "; ".join(
-        f"{what}: {'met' if ok else 'not met'} ({low:.2f}x)" for what, ok, low in verdicts) + ".")
+    def verdict(what, values):
+        goal = float(re.search(r">= ([0-9.]+)x", what).group(1))
+        met = sum(v >= goal for v in values)
+        runs = "every run" if met == len(values) else f"{met} of {len(values)} runs"
+        return f"{what}: met in {runs} (lowest {min(values):.2f}x)"
+    lines.append("Goals (issue 15), run by run: " + "; ".join(verdict(w, v) for w, v in verdicts) + ".")
     table = "\n".join(lines) + "\n"
     if write:
         subprocess.run([os.path.join(ROOT, "scripts/write_doc_table.py"), os.path.join(ROOT, "docs/runtime.md"),
