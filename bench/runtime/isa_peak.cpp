@@ -2,7 +2,7 @@
 // looked up: the core clock (a chain of dependent 64-bit adds retires one per cycle), and
 // the throughput of AVX-512 VPOPCNTQ and VPDPWSSD on zmm (16 independent accumulator
 // chains, enough to hide their latency), in instructions per cycle at that clock.
-//   isa_peak   -> one JSON line: clock_ghz, vpopcntq_per_cycle, vpdpwssd_per_cycle
+//   isa_peak   -> one JSON line: clock_ghz, vpopcntq_per_cycle, vpdpwssd_per_cycle, vpdpbusd_per_cycle
 // x86-64 with AVX-512 VPOPCNTDQ and VNNI only (bench/runtime/roofline.py reads it).
 #include <immintrin.h>
 // GCC 12's _mm512_reduce_* start from _mm512_undefined_*(): a known false positive.
@@ -67,6 +67,23 @@ __attribute__((target("avx512f,avx512vnni"))) double dpwssd_per_s(std::uint64_t 
   return double(iters) * kChains / s;
 }
 
+// VPDPBUSD: 4 u8 x s8 products per int32 lane (64 MACs per zmm instruction).
+__attribute__((target("avx512f,avx512vnni"))) double dpbusd_per_s(std::uint64_t iters) {
+  __m512i v[kChains];
+  const __m512i a = _mm512_set1_epi32(0x01030201), b = _mm512_set1_epi32(0x02010503);
+  for (int c = 0; c < kChains; ++c) v[c] = _mm512_set1_epi32(c);
+  const auto t0 = Clock::now();
+  for (std::uint64_t i = 0; i < iters; ++i) {
+    for (int c = 0; c < kChains; ++c) v[c] = _mm512_dpbusd_epi32(v[c], a, b);
+    asm volatile("" : "+v"(v[0]), "+v"(v[1]), "+v"(v[2]), "+v"(v[3]), "+v"(v[4]), "+v"(v[5]), "+v"(v[6]), "+v"(v[7]));
+  }
+  const double s = seconds_since(t0);
+  long long sink = 0;
+  for (int c = 0; c < kChains; ++c) sink += _mm512_reduce_add_epi32(v[c]);
+  asm volatile("" : : "r"(sink));
+  return double(iters) * kChains / s;
+}
+
 }  // namespace
 
 int main() {
@@ -77,13 +94,15 @@ int main() {
   }
   // Best of 5 short runs each: on a shared machine the fastest run is the one least
   // disturbed by other work, and the clock is measured next to each instruction's run.
-  double hz = 0, pop = 0, dp = 0;
+  double hz = 0, pop = 0, dp = 0, dpb = 0;
   for (int r = 0; r < 5; ++r) {
     hz = std::max(hz, clock_hz(50'000'000));
     pop = std::max(pop, popcnt_per_s(20'000'000));
     dp = std::max(dp, dpwssd_per_s(20'000'000));
+    dpb = std::max(dpb, dpbusd_per_s(20'000'000));
   }
-  std::printf("{\"clock_ghz\": %.3f, \"vpopcntq_per_cycle\": %.2f, \"vpdpwssd_per_cycle\": %.2f}\n", hz / 1e9, pop / hz,
-              dp / hz);
+  std::printf("{\"clock_ghz\": %.3f, \"vpopcntq_per_cycle\": %.2f, \"vpdpwssd_per_cycle\": %.2f, "
+              "\"vpdpbusd_per_cycle\": %.2f}\n",
+              hz / 1e9, pop / hz, dp / hz, dpb / hz);
   return 0;
 }

@@ -8,8 +8,9 @@ image on one thread (bench/runtime/engine_rate ... layers: im2col, kernel and ou
 the best of 3 passes over N images; the script repeats that R times and reports the range),
 and the fraction of the machine's peak it reaches. The peak is measured by
 bench/runtime/isa_peak: the clock from a chain of dependent adds (one per cycle), the
-VPOPCNTQ zmm and VPDPWSSD zmm throughput in instructions per cycle; peak = per-cycle
-throughput x lanes (512 bits per VPOPCNTQ, 32 int16 MACs per VPDPWSSD) x clock.
+VPOPCNTQ, VPDPWSSD and VPDPBUSD zmm throughput in instructions per cycle; peak = per-cycle
+throughput x lanes (512 bits per VPOPCNTQ, 32 int16 MACs per VPDPWSSD, 64 u8 x s8 MACs per
+VPDPBUSD, the direct conv kernel's instruction) x clock.
 
 Usage: bench/runtime/roofline.py [BUILD_DIR] [--images N] [--repeats R] [--write]
 (--write puts the table into docs/runtime.md through scripts/write_doc_table.py)."""
@@ -56,6 +57,8 @@ def main():
     dp = max(p["vpdpwssd_per_cycle"] for p in peaks)
     peak_bin_ops = pop * 512 * clock  # one-bit AND+popcount per second
     peak_macs = dp * 32 * clock       # int16 MACs per second
+    dpb = max(p.get("vpdpbusd_per_cycle", 0) for p in peaks)
+    peak_macs_u8 = dpb * 64 * clock   # u8 x s8 MACs per second (the direct conv kernel)
     kernel_of = dict(k.split(" ", 1) for k in kernels.split(", "))
 
     rows, totals = [], [sum(l["us_per_image"] for l in r) for r in runs]
@@ -69,6 +72,8 @@ def main():
             ops, peak, unit = 0, None, "-"
         elif kernel.startswith("bgemm"):
             ops, peak, unit = layer["macs"] * layer["weight_bits"] * layer["input_bits"], peak_bin_ops, "binary"
+        elif "u8-direct" in kernel:
+            ops, peak, unit = layer["macs"], peak_macs_u8, "8-bit MAC (u8 x s8)"
         else:
             ops, peak, unit = layer["macs"], peak_macs, "8-bit MAC"
         if peak:
@@ -83,9 +88,10 @@ def main():
         rows.append(f"| {name} | `{kernel}` | {unit} | {ops / 1e6:.3f} M | {floor} | {lo:.2f}-{hi:.2f} | {frac} | {share} |")
 
     lines = [
-        f"Measured: clock {clock / 1e9:.2f} GHz, VPOPCNTQ zmm {pop:.2f}/cycle, VPDPWSSD zmm {dp:.2f}/cycle "
-        f"(bench/runtime/isa_peak, best of {a.repeats} runs); peak {peak_bin_ops / 1e12:.2f} T binary ops/s, "
-        f"{peak_macs / 1e9:.1f} G 8-bit MACs/s. One thread, lenet W1A2 (synthetic, the shapes of configs/lenet.toml), "
+        f"Measured: clock {clock / 1e9:.2f} GHz, VPOPCNTQ zmm {pop:.2f}/cycle, VPDPWSSD zmm {dp:.2f}/cycle, "
+        f"VPDPBUSD zmm {dpb:.2f}/cycle (bench/runtime/isa_peak, best of {a.repeats} runs); peak "
+        f"{peak_bin_ops / 1e12:.2f} T binary ops/s, {peak_macs / 1e9:.1f} G int16 MACs/s (VPDPWSSD), "
+        f"{peak_macs_u8 / 1e9:.1f} G u8 x s8 MACs/s (VPDPBUSD). One thread, lenet W1A2 (synthetic, the shapes of configs/lenet.toml), "
         f"{a.images} MNIST test images, {a.repeats} runs (ranges are min-max over runs).",
         "",
         "| layer | kernel | ops | ops/image | time at peak (µs) | measured µs/image | of peak | of the network's time |",

@@ -40,7 +40,8 @@ struct LayerPlan {
   igemm::GemmFn igemm_fn = nullptr;
   bgemm::PackedWeights bw;
   bgemm::GemmFn bgemm_fn = nullptr;
-  bool direct = false;  // igemm conv read in place (gemm_avx512vnni_direct), no im2col
+  bool direct = false;  // igemm conv read in place (gemm_avx512vnni_u8_direct), no im2col
+  igemm::PackedQuads qw;
   int planes = 0;  // activation bit-planes (bgemm)
   PreparedStage stage;
   std::string name;
@@ -49,8 +50,9 @@ struct LayerPlan {
 // Per-thread buffers, grown once and reused for every image.
 struct Scratch {
   std::vector<std::uint8_t> act[2];
-  std::vector<std::int16_t> patches, widened;
-  std::vector<const std::int16_t*> pixel_rows;
+  std::vector<std::int16_t> patches;
+  std::vector<std::uint8_t> padded;
+  std::vector<const std::uint8_t*> pixel_rows;
   std::vector<std::uint64_t> bits, pixel_bits;
   std::vector<std::int32_t> sums, acc;
 };
@@ -172,24 +174,24 @@ struct Engine::Impl {
       int stride = 0;
       if (p.direct) {
 #if defined(__x86_64__) || defined(__i386__)
-        // Each image widened once into its padded int16 copy; every output pixel's window
-        // is read from there (row y*stride .. +K, column x*stride) by the kernel itself.
-        stride = p.iw.acc_stride();
+        // Each image copied once with its zero padding around it; every output pixel's
+        // window is read from there (rows y*stride .. +K, column x*stride) by the kernel.
+        stride = p.qw.acc_stride();
         const Window& w = p.window;
-        const std::size_t image = widened_size(w);
+        const std::size_t image = padded_size(w);
         const std::size_t row_stride = std::size_t(w.in.width + 2 * w.padding) * std::size_t(w.in.channels);
-        if (s.widened.size() < image * std::size_t(count)) s.widened.resize(image * std::size_t(count));
+        if (s.padded.size() < image * std::size_t(count)) s.padded.resize(image * std::size_t(count));
         if (s.pixel_rows.size() < std::size_t(rows)) s.pixel_rows.resize(std::size_t(rows));
         if (s.acc.size() < std::size_t(rows) * std::size_t(stride)) s.acc.resize(std::size_t(rows) * std::size_t(stride));
         for (int i = 0; i < count; ++i) {
-          const std::int16_t* base = s.widened.data() + std::size_t(i) * image;
-          widen_padded(w, in + std::size_t(i) * in_elements, s.widened.data() + std::size_t(i) * image);
-          const std::int16_t** r = s.pixel_rows.data() + std::size_t(i) * pixels;
+          std::uint8_t* base = s.padded.data() + std::size_t(i) * image;
+          pad_input(w, in + std::size_t(i) * in_elements, base);
+          const std::uint8_t** r = s.pixel_rows.data() + std::size_t(i) * pixels;
           for (int y = 0; y < w.out.height; ++y)
             for (int x = 0; x < w.out.width; ++x)
               *r++ = base + std::size_t(y * w.stride) * row_stride + std::size_t(x * w.stride) * std::size_t(w.in.channels);
         }
-        igemm::gemm_avx512vnni_direct(p.iw, s.pixel_rows.data(), rows, w.kernel, int(row_stride), s.acc.data());
+        igemm::gemm_avx512vnni_u8_direct(p.qw, s.pixel_rows.data(), rows, int(row_stride), s.acc.data());
 #endif
       } else if (p.kernel == Kernel::kIgemm) {
         stride = p.iw.acc_stride();
@@ -261,8 +263,8 @@ Engine::Engine(qmodel::Model model, EngineOptions options) : impl_(std::make_uni
       p.direct = l.kind == LayerKind::kConv && p.igemm_fn == igemm::gemm_avx512vnni;
 #endif
       if (p.direct) {
-        p.iw = igemm::pack_direct(l.weights, l.out_channels(), l.kernel, l.input.channels);
-        kernel += "-direct";
+        p.qw = igemm::pack_quads(l.weights, l.out_channels(), l.kernel, l.input.channels);
+        kernel += "-u8-direct";
       } else {
         p.iw = igemm::pack(l.weights, l.out_channels(), int(l.fan_in()));
       }

@@ -120,24 +120,28 @@ void im2col_int16(const Window& w, const std::uint8_t* in, std::int16_t* patches
     }
 }
 
-std::size_t widened_size(const Window& w) {
+std::size_t padded_size(const Window& w) {
   return std::size_t(w.in.height + 2 * w.padding) * std::size_t(w.in.width + 2 * w.padding) *
-             std::size_t(w.in.channels) + 2;
+             std::size_t(w.in.channels) + 4;
 }
 
-void widen_padded(const Window& w, const std::uint8_t* in, std::int16_t* out) {
+void pad_input(const Window& w, const std::uint8_t* in, std::uint8_t* out) {
   const std::size_t row = std::size_t(w.in.width) * std::size_t(w.in.channels);
   const std::size_t padded_row = std::size_t(w.in.width + 2 * w.padding) * std::size_t(w.in.channels);
   const std::size_t side = std::size_t(w.padding) * std::size_t(w.in.channels);
-  std::int16_t* o = out;
-  o = std::fill_n(o, std::size_t(w.padding) * padded_row, std::int16_t(0));
-  for (int y = 0; y < w.in.height; ++y) {
-    o = std::fill_n(o, side, std::int16_t(0));
-    const std::uint8_t* src = in + std::size_t(y) * row;
-    for (std::size_t j = 0; j < row; ++j) o[j] = src[j];
-    o = std::fill_n(o + row, side, std::int16_t(0));
+  if (w.padding == 0) {
+    std::memcpy(out, in, std::size_t(w.in.height) * row);
+    std::memset(out + std::size_t(w.in.height) * row, 0, 4);
+    return;
   }
-  std::fill_n(o, std::size_t(w.padding) * padded_row + 2, std::int16_t(0));
+  std::uint8_t* o = out;
+  o = std::fill_n(o, std::size_t(w.padding) * padded_row, std::uint8_t(0));
+  for (int y = 0; y < w.in.height; ++y) {
+    o = std::fill_n(o, side, std::uint8_t(0));
+    std::memcpy(o, in + std::size_t(y) * row, row);
+    o = std::fill_n(o + row, side, std::uint8_t(0));
+  }
+  std::fill_n(o, std::size_t(w.padding) * padded_row + 4, std::uint8_t(0));
 }
 
 void im2col_bits(const Window& w, int planes, int words, const std::uint8_t* in, std::uint64_t* patches,

@@ -24,10 +24,10 @@ struct Window {
 inline constexpr int kIm2colSlack = 8;
 void im2col_int16(const Window& w, const std::uint8_t* in, std::int16_t* patches, int row_stride);
 
-// A conv's input widened to int16 with its zero padding around it: (H + 2 pad) rows of
-// (W + 2 pad) * C, then 2 zero int16 (a direct kernel's pair read past an odd window run).
-std::size_t widened_size(const Window& w);
-void widen_padded(const Window& w, const std::uint8_t* in, std::int16_t* out);
+// A conv's input with its zero padding around it: (H + 2 pad) rows of (W + 2 pad) * C
+// levels, then 4 zero bytes (a direct kernel's quad read past the end of a window run).
+std::size_t padded_size(const Window& w);
+void pad_input(const Window& w, const std::uint8_t* in, std::uint8_t* out);
 
 // rows of planes x words uint64, plus the window's level sum per row. Bits past fan_in in
 // a row may hold any value (the weights' are 0 there); `patches` must have

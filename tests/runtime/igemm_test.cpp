@@ -55,16 +55,17 @@ TEST(Igemm, KernelsEqualPlainDotProductsIncludingExtremes) {
 }
 
 #if defined(__x86_64__) || defined(__i386__)
-// The direct (no im2col) kernel against a plain convolution: odd and even window runs
-// (K*C of 5, 15, 48, 80), strides 1 and 2, padding 0..2, channel counts with a half-empty
-// last 16-channel tile, and extreme operands.
+// The direct (no im2col) vpdpbusd kernel against a plain convolution: window runs that are
+// and are not multiples of 4 (K*C of 5, 15, 48, 80), strides 1 and 2, padding 0..2, channel
+// counts that leave a part-empty 16-channel block or an odd block count, extreme operands
+// (level 255 x weight +-127, where 16-bit pair sums would saturate).
 TEST(Igemm, DirectConvEqualsPlainConvolution) {
   if (!cpu_features().avx512_vnni) GTEST_SKIP() << "no AVX-512 VNNI on this CPU";
   std::mt19937 rng(11);
   struct Geometry { int h, w, c, k, stride, pad, outs; };
   for (const Geometry g : {Geometry{28, 28, 1, 5, 1, 0, 16}, Geometry{9, 7, 5, 3, 1, 1, 11},
                            Geometry{12, 12, 16, 5, 1, 0, 64}, Geometry{10, 11, 16, 3, 2, 2, 24},
-                           Geometry{6, 6, 16, 3, 1, 1, 40}}) {
+                           Geometry{6, 6, 16, 3, 1, 1, 40}, Geometry{7, 7, 3, 3, 1, 1, 48}}) {
     qmodel::Layer l;
     l.kind = qmodel::LayerKind::kConv;
     l.input = {g.h, g.w, g.c};
@@ -78,16 +79,16 @@ TEST(Igemm, DirectConvEqualsPlainConvolution) {
     for (auto& v : w) v = (rng() % 4 == 0) ? std::int8_t(rng() % 2 ? 127 : -127) : std::int8_t(int(rng() % 255) - 127);
     std::vector<std::uint8_t> in(std::size_t(g.h * g.w * g.c));
     for (auto& v : in) v = std::uint8_t(rng() % 3 == 0 ? 255 : rng() % 256);
-    std::vector<std::int16_t> widened(widened_size(win), -1);
-    widen_padded(win, in.data(), widened.data());
+    std::vector<std::uint8_t> padded(padded_size(win), 0xAB);
+    pad_input(win, in.data(), padded.data());
     const std::size_t row_stride = std::size_t(g.w + 2 * g.pad) * std::size_t(g.c);
-    std::vector<const std::int16_t*> rows;
+    std::vector<const std::uint8_t*> rows;
     for (int y = 0; y < l.output.height; ++y)
       for (int x = 0; x < l.output.width; ++x)
-        rows.push_back(widened.data() + std::size_t(y * g.stride) * row_stride + std::size_t(x * g.stride * g.c));
-    const PackedWeights pw = pack_direct(w, g.outs, g.k, g.c);
+        rows.push_back(padded.data() + std::size_t(y * g.stride) * row_stride + std::size_t(x * g.stride * g.c));
+    const PackedQuads pw = pack_quads(w, g.outs, g.k, g.c);
     std::vector<std::int32_t> acc(rows.size() * std::size_t(pw.acc_stride()), -1);
-    gemm_avx512vnni_direct(pw, rows.data(), int(rows.size()), g.k, int(row_stride), acc.data());
+    gemm_avx512vnni_u8_direct(pw, rows.data(), int(rows.size()), int(row_stride), acc.data());
     for (int y = 0; y < l.output.height; ++y)
       for (int x = 0; x < l.output.width; ++x)
         for (int o = 0; o < g.outs; ++o) {

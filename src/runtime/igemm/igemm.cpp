@@ -19,15 +19,22 @@ PackedWeights pack(std::span<const std::int8_t> w, int out_channels, int fan_in)
   return p;
 }
 
-PackedWeights pack_direct(std::span<const std::int8_t> w, int out_channels, int kernel, int channels) {
-  const int run = kernel * channels, run_even = (run + 1) & ~1;
-  std::vector<std::int8_t> padded(std::size_t(out_channels) * std::size_t(kernel) * std::size_t(run_even), 0);
+PackedQuads pack_quads(std::span<const std::int8_t> w, int out_channels, int kernel, int channels) {
+  PackedQuads p;
+  const int run = kernel * channels;
+  p.out_channels = out_channels;
+  p.channel_blocks = (out_channels + 15) / 16;
+  p.window_rows = kernel;
+  p.row_quads = (run + 3) / 4;
+  const std::size_t quads = std::size_t(kernel) * std::size_t(p.row_quads);
+  p.data.assign(std::size_t(p.channel_blocks) * quads * 64, 0);
   for (int o = 0; o < out_channels; ++o)
     for (int ky = 0; ky < kernel; ++ky)
       for (int j = 0; j < run; ++j)
-        padded[(std::size_t(o) * std::size_t(kernel) + std::size_t(ky)) * std::size_t(run_even) + std::size_t(j)] =
+        p.data[((std::size_t(o / 16) * quads + std::size_t(ky) * std::size_t(p.row_quads) + std::size_t(j / 4)) * 16 +
+                std::size_t(o % 16)) * 4 + std::size_t(j % 4)] =
             w[(std::size_t(o) * std::size_t(kernel) + std::size_t(ky)) * std::size_t(run) + std::size_t(j)];
-  return pack(padded, out_channels, kernel * run_even);
+  return p;
 }
 
 void gemm_reference(const PackedWeights& w, const std::int16_t* patches, int pixels, std::int32_t* acc) {
