@@ -57,6 +57,9 @@ void gemm_avx512vnni(const PackedWeights& w, const std::int16_t* patches, int pi
 void gemm_avx512vnni_u8_direct(const PackedQuads& w, const std::uint8_t* const* pixel_rows, int pixels,
                                int row_stride, std::int32_t* acc);
 #endif
+#if defined(__ARM_NEON)
+void gemm_neon(const PackedWeights& w, const std::int16_t* patches, int pixels, std::int32_t* acc);
+#endif
 
 // The fastest kernel this CPU runs (`simd` false: the reference), and its name.
 GemmFn select(bool simd, std::string* name = nullptr);
