@@ -51,30 +51,20 @@ __attribute__((target("avx512f,avx512vpopcntdq"))) double popcnt_per_s(std::uint
   return double(iters) * kChains / s;
 }
 
-__attribute__((target("avx512f,avx512vnni"))) double dpwssd_per_s(std::uint64_t iters) {
+// VNNI dot-product throughput: VPDPWSSD (2 int16 products per int32 lane, 32 MACs per zmm
+// instruction) or, with kBytes, VPDPBUSD (4 u8 x s8 products per lane, 64 MACs).
+template <bool kBytes>
+__attribute__((target("avx512f,avx512vnni"))) double vnni_per_s(std::uint64_t iters) {
   __m512i v[kChains];
-  const __m512i a = _mm512_set1_epi32(0x00030001), b = _mm512_set1_epi32(0x00020005);
+  const __m512i a = _mm512_set1_epi32(kBytes ? 0x01030201 : 0x00030001);
+  const __m512i b = _mm512_set1_epi32(kBytes ? 0x02010503 : 0x00020005);
   for (int c = 0; c < kChains; ++c) v[c] = _mm512_set1_epi32(c);
   const auto t0 = Clock::now();
   for (std::uint64_t i = 0; i < iters; ++i) {
-    for (int c = 0; c < kChains; ++c) v[c] = _mm512_dpwssd_epi32(v[c], a, b);
-    asm volatile("" : "+v"(v[0]), "+v"(v[1]), "+v"(v[2]), "+v"(v[3]), "+v"(v[4]), "+v"(v[5]), "+v"(v[6]), "+v"(v[7]));
-  }
-  const double s = seconds_since(t0);
-  long long sink = 0;
-  for (int c = 0; c < kChains; ++c) sink += _mm512_reduce_add_epi32(v[c]);
-  asm volatile("" : : "r"(sink));
-  return double(iters) * kChains / s;
-}
-
-// VPDPBUSD: 4 u8 x s8 products per int32 lane (64 MACs per zmm instruction).
-__attribute__((target("avx512f,avx512vnni"))) double dpbusd_per_s(std::uint64_t iters) {
-  __m512i v[kChains];
-  const __m512i a = _mm512_set1_epi32(0x01030201), b = _mm512_set1_epi32(0x02010503);
-  for (int c = 0; c < kChains; ++c) v[c] = _mm512_set1_epi32(c);
-  const auto t0 = Clock::now();
-  for (std::uint64_t i = 0; i < iters; ++i) {
-    for (int c = 0; c < kChains; ++c) v[c] = _mm512_dpbusd_epi32(v[c], a, b);
+    for (int c = 0; c < kChains; ++c) {
+      if constexpr (kBytes) v[c] = _mm512_dpbusd_epi32(v[c], a, b);
+      else v[c] = _mm512_dpwssd_epi32(v[c], a, b);
+    }
     asm volatile("" : "+v"(v[0]), "+v"(v[1]), "+v"(v[2]), "+v"(v[3]), "+v"(v[4]), "+v"(v[5]), "+v"(v[6]), "+v"(v[7]));
   }
   const double s = seconds_since(t0);
@@ -98,8 +88,8 @@ int main() {
   for (int r = 0; r < 5; ++r) {
     hz = std::max(hz, clock_hz(50'000'000));
     pop = std::max(pop, popcnt_per_s(20'000'000));
-    dp = std::max(dp, dpwssd_per_s(20'000'000));
-    dpb = std::max(dpb, dpbusd_per_s(20'000'000));
+    dp = std::max(dp, vnni_per_s<false>(20'000'000));
+    dpb = std::max(dpb, vnni_per_s<true>(20'000'000));
   }
   std::printf("{\"clock_ghz\": %.3f, \"vpopcntq_per_cycle\": %.2f, \"vpdpwssd_per_cycle\": %.2f, "
               "\"vpdpbusd_per_cycle\": %.2f}\n",
